@@ -1,0 +1,46 @@
+# One-command setup, tests and demo. Every target creates .venv first if it is missing.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.dima_nb-installed
+TORCH := torch==2.13.0
+export MPLBACKEND ?= Agg
+
+.PHONY: install demo test test-slow export clean-nbs readme lab
+
+install: $(STAMP)
+
+# The stamp is rebuilt when the requirements change; torch is pinned exactly and installed first so
+# that no other package can pull a different (CUDA) build.
+$(STAMP): settings.ini setup.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q $(TORCH)
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m ipykernel install --user --name dima_nb --display-name "Python (dima_nb)" >/dev/null
+	@touch $(STAMP)
+
+# Until the training loop lands: a random-policy rollout of halfcheetah_2x3, returns under outputs/.
+demo: $(STAMP)
+	$(BIN)/dima-demo --task halfcheetah_2x3 --episodes 3 --out outputs/demo
+
+# nbdev_test runs every notebook (cells flagged slow or gpu are skipped); pytest runs tests/.
+test: $(STAMP)
+	$(BIN)/nbdev_test --n_workers 2 --timing
+	$(BIN)/python -m pytest -q tests
+
+test-slow: $(STAMP)
+	$(BIN)/nbdev_test --n_workers 1 --flags "slow"
+
+# After editing notebooks: regenerate dima_nb/, strip outputs, rebuild the README.
+export: $(STAMP)
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+	$(MAKE) readme
+
+readme: $(STAMP)
+	$(BIN)/jupyter nbconvert --to markdown --log-level WARN nbs/index.ipynb --output-dir . --output README
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab nbs
