@@ -6,7 +6,7 @@
 __all__ = ['PRESETS', 'get_device', 'seed_everything', 'atomic_write', 'atomic_write_text', 'atomic_torch_save', 'ConfigBase',
            'make_run_dir', 'Logger', 'progress_bar', 'Throughput', 'register_preset', 'get_preset']
 
-# %% ../nbs/00_core.ipynb #630fadc1
+# %% ../nbs/00_core.ipynb #060c52ba
 import csv, dataclasses, datetime, io, json, math, os, random, re, tempfile, time, inspect, typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-# %% ../nbs/00_core.ipynb #a4ed44dc
+# %% ../nbs/00_core.ipynb #88da440b
 def get_device(
     device:str|torch.device|None=None, # `None` or `"auto"`: CUDA when available, else CPU; or an explicit device
 )->torch.device: # the device to put models and tensors on
@@ -30,7 +30,7 @@ def get_device(
         raise ValueError(f"Unsupported device type {dev.type!r}: use 'auto', 'cpu' or 'cuda[:N]'.")
     return dev
 
-# %% ../nbs/00_core.ipynb #d654e3cd
+# %% ../nbs/00_core.ipynb #61f5a29a
 def seed_everything(
     seed:int, # seed for python's `random`, numpy's global generator and torch (CPU and CUDA)
 )->np.random.Generator: # a fresh numpy generator seeded with `seed`, for code that prefers its own
@@ -41,7 +41,7 @@ def seed_everything(
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
     return np.random.default_rng(seed)
 
-# %% ../nbs/00_core.ipynb #22d74bef
+# %% ../nbs/00_core.ipynb #9808b58a
 def atomic_write(
     path:str|Path, # destination; its folder is created if missing
     write:Callable[[Path],None], # called with a temporary path in the same folder; must write the file there
@@ -65,7 +65,7 @@ def atomic_torch_save(obj:Any, path:str|Path)->Path:
     "`torch.save` to `path` atomically (a checkpoint is never left half-written)."
     return atomic_write(path, lambda p: torch.save(obj, p))
 
-# %% ../nbs/00_core.ipynb #07731e09
+# %% ../nbs/00_core.ipynb #44063602
 def _field_comments(cls)->dict[str,str]:
     "Comments written after each field of a dataclass, read from its source."
     try: src = inspect.getsource(cls)
@@ -188,7 +188,7 @@ class ConfigBase:
             rows.append(f"{f.name:<24} {('<' + type(v).__name__ + '>') if is_dataclass(v) else repr(v):<28} {docs.get(f.name, '')}")
         return '\n'.join(rows)
 
-# %% ../nbs/00_core.ipynb #6894c329
+# %% ../nbs/00_core.ipynb #9586d4a9
 def make_run_dir(
     root:str|Path='outputs/runs', # where runs live
     *parts:str, # sub-folders, e.g. task, method, f"seed{seed}"
@@ -254,7 +254,7 @@ class Logger:
     def close(self):
         if self.tb is not None: self.tb.close(); self.tb = None
 
-# %% ../nbs/00_core.ipynb #17b45f37
+# %% ../nbs/00_core.ipynb #0a4c4560
 def progress_bar(
     total:int|None, # number of steps (None for an open-ended bar)
     desc:str='', # label in front of the bar
@@ -278,7 +278,7 @@ class Throughput:
         if reset: self.reset()
         return r
 
-# %% ../nbs/00_core.ipynb #426b3a2e
+# %% ../nbs/00_core.ipynb #6aaf1e0d
 PRESETS: dict[str, Callable[[], ConfigBase]] = {}
 
 def register_preset(name:str):

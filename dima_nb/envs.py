@@ -6,14 +6,14 @@
 __all__ = ['ObsMode', 'MAMUJOCO_TASKS', 'SYNTHETIC_TASKS', 'TASKS', 'OBS_MODES', 'MultiAgentEnv', 'dima_obs', 'MaMuJoCoEnv',
            'LinearEnv', 'make_env', 'EnvConfig', 'rollout_return', 'env_steps_per_second']
 
-# %% ../nbs/01_envs.ipynb #5ff80d77
+# %% ../nbs/01_envs.ipynb #c1946af7
 import os, time, warnings
 from dataclasses import dataclass, field
 from typing import Literal
 import numpy as np
 from .core import ConfigBase
 
-# %% ../nbs/01_envs.ipynb #4765735f
+# %% ../nbs/01_envs.ipynb #53127a82
 ObsMode = Literal['dima', 'local']
 
 class MultiAgentEnv:
@@ -68,7 +68,7 @@ class MultiAgentEnv:
         return (f"{type(self).__name__}({self.task!r}: {self.n_agents} agents, obs {self.obs_dim}, act {self.act_dim}, "
                 f"state {self.state_dim}, limit {self.episode_limit}, obs_mode {self.obs_mode!r})")
 
-# %% ../nbs/01_envs.ipynb #8d33411b
+# %% ../nbs/01_envs.ipynb #a278f36d
 def dima_obs(
     state:np.ndarray, # global state `[state_dim]`
     n_agents:int, # number of agents
@@ -79,7 +79,7 @@ def dima_obs(
     if standardise: s = (s - s.mean()) / (s.std() + 1e-8)
     return np.concatenate([np.broadcast_to(s, (n_agents, len(s))), np.eye(n_agents)], axis=1).astype(np.float32)
 
-# %% ../nbs/01_envs.ipynb #bd728556
+# %% ../nbs/01_envs.ipynb #0806b222
 MAMUJOCO_TASKS = {  # task -> (gymnasium-robotics scenario, agent_conf, custom partition by joint name or None)
     'ant_2x4':         ('Ant', '2x4', None),
     'ant_4x2':         ('Ant', '4x2', None),
@@ -107,7 +107,7 @@ def _factorization(scenario:str, conf:str, groups)->dict:
     if missing: raise ValueError(f"{scenario}: unknown joints {missing}; joints are {sorted(nodes)}")
     return {'partition': [tuple(nodes[j] for j in g) for g in groups], 'edges': edges, 'globals': globals_}
 
-# %% ../nbs/01_envs.ipynb #f1bb9b1b
+# %% ../nbs/01_envs.ipynb #1f92516f
 class MaMuJoCoEnv(MultiAgentEnv):
     "A MAMuJoCo task behind the shared interface."
     episode_limit = 1000
@@ -181,7 +181,7 @@ class MaMuJoCoEnv(MultiAgentEnv):
 
     def close(self): self.ma.close()
 
-# %% ../nbs/01_envs.ipynb #3bdb9221
+# %% ../nbs/01_envs.ipynb #8b408815
 class LinearEnv(MultiAgentEnv):
     "`linear_3agent`: s' = A s + sum_k B_k a_k + noise, quadratic team reward."
     state_dim, n_agents, act_dim, episode_limit = 12, 3, 2, 50
@@ -245,7 +245,7 @@ class LinearEnv(MultiAgentEnv):
         s = s_next.astype(np.float32)
         return self._obs(s), s, r, term, False, {}
 
-# %% ../nbs/01_envs.ipynb #f8480cbb
+# %% ../nbs/01_envs.ipynb #0bca7702
 SYNTHETIC_TASKS = {'linear_3agent': LinearEnv}
 TASKS = tuple(MAMUJOCO_TASKS) + tuple(SYNTHETIC_TASKS)
 OBS_MODES = ('dima', 'local')
@@ -264,7 +264,7 @@ def make_env(
     if task in SYNTHETIC_TASKS: return SYNTHETIC_TASKS[task](task, seed=seed, obs_mode=obs_mode, **kwargs)
     return MaMuJoCoEnv(task, seed=seed, obs_mode=obs_mode, **kwargs)
 
-# %% ../nbs/01_envs.ipynb #e058613f
+# %% ../nbs/01_envs.ipynb #71a5c668
 @dataclass
 class EnvConfig(ConfigBase):
     "Which task and how agents observe it."
@@ -280,7 +280,7 @@ class EnvConfig(ConfigBase):
         "Build the environment this config describes."
         return make_env(self.task, seed=self.seed + seed_offset, obs_mode=self.obs_mode, **kwargs)
 
-# %% ../nbs/01_envs.ipynb #7e7d0c19
+# %% ../nbs/01_envs.ipynb #9352f37e
 def rollout_return(env:MultiAgentEnv, policy, episodes:int=10)->float:
     "Mean undiscounted return of `policy(obs, state) -> actions` over `episodes` episodes."
     rets = []
@@ -292,7 +292,7 @@ def rollout_return(env:MultiAgentEnv, policy, episodes:int=10)->float:
         rets.append(ret)
     return float(np.mean(rets))
 
-# %% ../nbs/01_envs.ipynb #b58c985d
+# %% ../nbs/01_envs.ipynb #e5000a8a
 def env_steps_per_second(
     task:str, # any task
     steps:int=2000, # steps to time
