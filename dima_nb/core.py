@@ -50,6 +50,7 @@ def atomic_write(
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     os.close(fd); tmp = Path(tmp)
+    umask = os.umask(0); os.umask(umask); os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; use the usual mode
     try:
         write(tmp)
         os.replace(tmp, path)

@@ -2,11 +2,12 @@
 import dataclasses, json
 import pytest
 from dima_nb.core import ConfigBase, get_preset, PRESETS
-from dima_nb.config import ExperimentConfig, RunConfig, experiment_config
+from dima_nb.config import ExperimentConfig, RunConfig, RolloutConfig, experiment_config
+from dima_nb.mappo import MAPPOConfig
 from dima_nb.envs import EnvConfig
 from dima_nb.buffer import BufferConfig
 
-CONFIGS = [ExperimentConfig, RunConfig, EnvConfig, BufferConfig]
+CONFIGS = [ExperimentConfig, RunConfig, RolloutConfig, EnvConfig, BufferConfig, MAPPOConfig]
 
 @pytest.mark.parametrize('cls', CONFIGS, ids=lambda c: c.__name__)
 def test_every_field_is_documented(cls):
