@@ -138,6 +138,14 @@ class ModelFreeRunner:
         rows = ''.join(f"{e['step']},{e['return_mean']}\n" for e in self.evals)
         atomic_write(self.results_path(), lambda p: p.write_text('step,return\n' + rows))
 
+    def _evaluate(self, log:Logger)->dict:
+        "Evaluate now, record it (CSV, TensorBoard, results file) and schedule the next evaluation."
+        ev = evaluate(self.eval_env, self.learner, self.cfg.run.eval_episodes) | {'step': self.env_steps}
+        self.evals.append(ev); log.log(self.env_steps, 'eval', **{k: v for k, v in ev.items() if k != 'step'})
+        self._write_results()
+        while self.next_eval <= self.env_steps: self.next_eval += self.cfg.run.eval_every  # never evaluate a step twice
+        return ev
+
     # ---- the loop ----
     def run(self)->list[dict]:
         "Train until `cfg.run.env_steps` env steps; returns the evaluations."
@@ -148,10 +156,7 @@ class ModelFreeRunner:
         try:
             while self.env_steps < c.env_steps:
                 if self.env_steps >= self.next_eval:  # evaluate (also at step 0)
-                    t0 = time.perf_counter()
-                    ev = evaluate(self.eval_env, self.learner, c.eval_episodes) | {'step': self.env_steps}
-                    self.evals.append(ev); log.log(self.env_steps, 'eval', **{k: v for k, v in ev.items() if k != 'step'})
-                    self._write_results(); self.next_eval += c.eval_every
+                    t0 = time.perf_counter(); ev = self._evaluate(log)
                     t_phase['eval'] += time.perf_counter() - t0
                     bar.set_postfix(ret=f"{ev['return_mean']:.0f}")
                 t0 = time.perf_counter(); before = self.env_steps
@@ -171,10 +176,8 @@ class ModelFreeRunner:
                     self.next_log += c.log_every
                 if self.env_steps >= self.next_ckpt:
                     self.next_ckpt += c.checkpoint_every; self.save()
-            ev = evaluate(self.eval_env, self.learner, c.eval_episodes) | {'step': self.env_steps}
-            if not self.evals or self.evals[-1]['step'] != self.env_steps:
-                self.evals.append(ev); log.log(self.env_steps, 'eval', **{k: v for k, v in ev.items() if k != 'step'})
-            self._write_results(); self.save()
+            if not self.evals or self.evals[-1]['step'] != self.env_steps: self._evaluate(log)
+            self.save()
         finally:
             bar.close(); log.close()
         if not self.quiet:
