@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.dima_nb-installed
 TORCH := torch==2.13.0
 export MPLBACKEND ?= Agg
+# Tests use small tensors: one thread per process avoids oversubscribing the cores when notebooks run in parallel.
+test test-slow: export OMP_NUM_THREADS ?= 1
 
 .PHONY: install demo test test-slow export clean-nbs readme lab
 

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ObsMode', 'MAMUJOCO_TASKS', 'SYNTHETIC_TASKS', 'TASKS', 'OBS_MODES', 'MultiAgentEnv', 'dima_obs', 'MaMuJoCoEnv',
-           'LinearEnv', 'make_env', 'EnvConfig', 'rollout_return', 'env_steps_per_second']
+           'LinearEnv', 'make_env', 'EnvConfig', 'rollout_return', 'EnvBatch', 'env_steps_per_second']
 
 # %% ../nbs/01_envs.ipynb #c1946af7
 import os, time, warnings
@@ -293,6 +293,42 @@ def rollout_return(env:MultiAgentEnv, policy, episodes:int=10)->float:
     return float(np.mean(rets))
 
 # %% ../nbs/01_envs.ipynb #e5000a8a
+class EnvBatch:
+    "Environments stepped together, each reset when its episode ends: the batched interface."
+    def __init__(self, envs:list[MultiAgentEnv]):
+        if not envs: raise ValueError("EnvBatch needs at least one environment")
+        e = envs[0]
+        for k in ('n_agents', 'obs_dim', 'act_dim', 'state_dim'):
+            if any(getattr(x, k) != getattr(e, k) for x in envs): raise ValueError(f"EnvBatch: environments differ in {k}")
+        self.envs, self.batch_size = list(envs), len(envs)
+        self.task, self.n_agents, self.obs_dim, self.act_dim, self.state_dim = e.task, e.n_agents, e.obs_dim, e.act_dim, e.state_dim
+        self.episode_limit, self.obs_mask = e.episode_limit, e.obs_mask
+        self._ret = np.zeros(len(envs))
+
+    def reset(self):
+        "Reset every environment: `obs [E, N, O]`, `state [E, S]`, `info`."
+        outs = [e.reset() for e in self.envs]; self._ret[:] = 0
+        return np.stack([o[0] for o in outs]), np.stack([o[1] for o in outs]), {}
+
+    def step(self, actions:np.ndarray):
+        "Step all: `obs, state, reward [E], terminated [E], truncated [E], info` (next_state, done, episode_returns)."
+        actions = np.asarray(actions)
+        if actions.shape[0] != self.batch_size:
+            raise ValueError(f"EnvBatch of {self.batch_size} environments got actions for {actions.shape[0]}")
+        outs = [e.step(a) for e, a in zip(self.envs, actions)]
+        obs, state = np.stack([o[0] for o in outs]), np.stack([o[1] for o in outs])
+        rew = np.array([o[2] for o in outs]); term = np.array([o[3] for o in outs]); trunc = np.array([o[4] for o in outs])
+        info = {'next_state': state.copy(), 'done': term | trunc, 'episode_returns': []}
+        self._ret += rew
+        for i in np.flatnonzero(info['done']):
+            info['episode_returns'].append(float(self._ret[i])); self._ret[i] = 0
+            obs[i], state[i], _ = self.envs[i].reset()
+        return obs, state, rew, term, trunc, info
+
+    def close(self):
+        for e in self.envs: e.close()
+
+# %% ../nbs/01_envs.ipynb #d3b8c277
 def env_steps_per_second(
     task:str, # any task
     steps:int=2000, # steps to time

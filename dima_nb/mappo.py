@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['MAPPOConfig', 'gae', 'PopArt', 'RunningNorm', 'input_norm', 'mlp', 'GaussianActor', 'Actors', 'Critic', 'PPOBatch',
-           'PPOLearner']
+           'PPOLearner', 'RolloutCarry', 'start_carry', 'collect_rollout']
 
 # %% ../nbs/03_mappo.ipynb #67812154
 import math
@@ -296,3 +296,55 @@ class PPOLearner:
         self.actors.load_state_dict(d['actors']); self.critic.load_state_dict(d['critic'])
         for o, s in zip(self.actor_opts, d['actor_opts']): o.load_state_dict(s)
         self.critic_opt.load_state_dict(d['critic_opt'])
+
+# %% ../nbs/03_mappo.ipynb #59ed0343
+@dataclass
+class RolloutCarry:
+    "Where a rollout left its environments: current observations, states and previous joint actions."
+    obs:torch.Tensor # [E, N, O]
+    state:torch.Tensor # [E, S]
+    prev_action:torch.Tensor # [E, N, A] zeros at an episode start
+
+def start_carry(env, device)->RolloutCarry:
+    "Reset `env` (batched) and start a rollout from there."
+    obs, state, _ = env.reset()
+    f = lambda x: torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32, device=device)
+    obs, state = f(obs), f(state)
+    return RolloutCarry(obs, state, torch.zeros(*obs.shape[:2], env.act_dim, device=device))
+
+@torch.no_grad()
+def collect_rollout(
+    learner:'PPOLearner', # acts and evaluates values
+    env, # batched environment: reset() / step(actions [E, N, A]) with leading batch dimension
+    carry:RolloutCarry, # where the last rollout stopped (from `start_carry`)
+    T:int, # steps per environment
+)->tuple['PPOBatch', RolloutCarry, dict]: # the batch (E*T steps), the new carry, stats (rewards, finished episode returns)
+    "Run the stochastic policy for T steps on a batched environment and compute advantages."
+    dev = learner.device
+    f = lambda x: (x if torch.is_tensor(x) else torch.as_tensor(np.asarray(x))).to(dev, torch.float32)
+    keys = ('obs', 'state', 'prev', 'act', 'logp', 'rew', 'term', 'trunc', 'next_state', 'cont')
+    buf, ep_returns = {k: [] for k in keys}, []
+    obs, state, prev = carry.obs, carry.state, carry.prev_action
+    for t in range(T):
+        a, lp = learner.actors.act(obs)
+        a_env = a.clamp(-1, 1)
+        o2, s2, r, term, trunc, info = env.step(a_env if getattr(env, 'takes_tensors', False) else a_env.cpu().numpy())
+        term, trunc = f(term), f(trunc)
+        done = torch.clamp(term + trunc, max=1)
+        for k, v in zip(keys, (obs, state, prev, a, lp, f(r), term, trunc, f(info.get('next_state', s2)),
+                               f(info['cont']) if 'cont' in info else torch.ones_like(term))):
+            buf[k].append(v)
+        ep_returns += info.get('episode_returns', [])
+        obs, state = f(o2), f(s2)
+        prev = a_env * (1 - done)[:, None, None]
+    b = {k: torch.stack(v) for k, v in buf.items()}
+    crit = learner.critic
+    value = crit.value(b['state'], b['prev'])
+    next_value = crit.value(b['next_state'], b['act'].clamp(-1, 1))  # V(s_{t+1}, a_t)
+    trunc = b['trunc'].clone(); trunc[-1] = 1  # the rollout's end: bootstrap, no trace beyond
+    adv, ret = gae(b['rew'], value, next_value, b['term'], trunc, b['cont'], gamma=learner.cfg.gamma, lam=learner.cfg.lam)
+    flat = lambda x: x.reshape(-1, *x.shape[2:])
+    batch = PPOBatch(flat(b['obs']), flat(b['state']), flat(b['prev']), flat(b['act']), flat(b['logp']),
+                     flat(value), flat(adv), flat(ret))
+    stats = {'reward_mean': b['rew'].mean().item(), 'episode_returns': ep_returns}
+    return batch, RolloutCarry(obs, state, prev), stats

@@ -14,8 +14,8 @@ import torch
 from fastcore.script import call_parse
 from .core import (ConfigBase, Logger, Throughput, atomic_torch_save, atomic_write, get_device, progress_bar,
                           seed_everything)
-from .envs import MultiAgentEnv
-from .mappo import PPOBatch, PPOLearner, gae
+from .envs import EnvBatch, MultiAgentEnv
+from .mappo import PPOBatch, PPOLearner, collect_rollout, start_carry
 from .config import ExperimentConfig, experiment_config
 
 # %% ../nbs/10_modelfree.ipynb #023bebc7
@@ -52,8 +52,8 @@ class ModelFreeRunner:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.device = get_device(cfg.run.device)
         seed_everything(cfg.run.seed)
-        n = cfg.rollout.n_envs
-        self.envs = [cfg.env.make(seed_offset=i) for i in range(n)]
+        self.envs = [cfg.env.make(seed_offset=i) for i in range(cfg.rollout.n_envs)]
+        self.batch = EnvBatch(self.envs)
         self.eval_env = cfg.env.make(seed_offset=10_000)
         e = self.envs[0]
         self.learner = PPOLearner(e.n_agents, e.obs_dim, e.act_dim, e.state_dim,
@@ -68,45 +68,14 @@ class ModelFreeRunner:
         self._reset_envs()
 
     def _reset_envs(self):
-        e = self.envs[0]
-        outs = [env.reset() for env in self.envs]
-        self.obs = np.stack([o for o, _, _ in outs]); self.state = np.stack([s for _, s, _ in outs])
-        self.prev_act = np.zeros((len(self.envs), e.n_agents, e.act_dim), np.float32)
-        self.ep_ret = np.zeros(len(self.envs)); self.finished_returns: list[float] = []
+        self.carry = start_carry(self.batch, self.device); self.finished_returns: list[float] = []
 
     # ---- collect ----
     def collect(self)->PPOBatch:
         "Run `rollout_len` steps in every environment; returns the PPO batch with advantages."
-        T, E, dev = self.cfg.rollout.rollout_len, len(self.envs), self.device
-        f = lambda x: torch.as_tensor(np.asarray(x), dtype=torch.float32, device=dev)
-        buf = {k: [] for k in ('obs', 'state', 'prev', 'act', 'logp', 'rew', 'term', 'trunc', 'next_state')}
-        for t in range(T):
-            a, lp = self.learner.actors.act(f(self.obs))
-            a_np = a.cpu().numpy(); a_env = np.clip(a_np, -1, 1)
-            step = [env.step(a_env[i]) for i, env in enumerate(self.envs)]
-            buf['obs'].append(self.obs); buf['state'].append(self.state); buf['prev'].append(self.prev_act.copy())
-            buf['act'].append(a_np); buf['logp'].append(lp.cpu().numpy())
-            buf['rew'].append([s[2] for s in step]); buf['term'].append([s[3] for s in step]); buf['trunc'].append([s[4] for s in step])
-            buf['next_state'].append(np.stack([s[1] for s in step]))
-            self.obs = np.stack([s[0] for s in step]); self.state = buf['next_state'][-1].copy()
-            self.prev_act = a_env.astype(np.float32)
-            self.ep_ret += buf['rew'][-1]
-            for i, s in enumerate(step):
-                if s[3] or s[4]:
-                    self.finished_returns.append(float(self.ep_ret[i])); self.ep_ret[i] = 0
-                    o, st, _ = self.envs[i].reset()
-                    self.obs[i], self.state[i], self.prev_act[i] = o, st, 0
-        self.env_steps += T * E
-        b = {k: f(v) for k, v in buf.items()}
-        crit = self.learner.critic
-        value = crit.value(b['state'], b['prev'])
-        next_value = crit.value(b['next_state'], b['act'].clamp(-1, 1))  # V(s_{t+1}, a_t)
-        # the rollout's last step is cut like a truncation: bootstrap on V(s_T), no trace beyond
-        trunc = b['trunc'].clone(); trunc[-1] = 1
-        adv, ret = gae(b['rew'], value, next_value, b['term'], trunc, gamma=self.cfg.policy.gamma, lam=self.cfg.policy.lam)
-        flat = lambda x: x.reshape(T * E, *x.shape[2:])
-        return PPOBatch(flat(b['obs']), flat(b['state']), flat(b['prev']), flat(b['act']), flat(b['logp']),
-                        flat(value), flat(adv), flat(ret))
+        batch, self.carry, stats = collect_rollout(self.learner, self.batch, self.carry, self.cfg.rollout.rollout_len)
+        self.env_steps += len(batch); self.finished_returns += stats['episode_returns']
+        return batch
 
     # ---- checkpoint ----
     def state_dict(self)->dict:
