@@ -13,6 +13,7 @@ from .core import ConfigBase, register_preset, get_preset, PRESETS
 from .envs import EnvConfig, TASKS
 from .buffer import BufferConfig
 from .mappo import MAPPOConfig
+from .world_model import WorldModelConfig, world_model_preset
 
 # %% ../nbs/09_config.ipynb #94ce3190
 METHODS = ('dima', 'dima_joint', 'mappo', 'happo')
@@ -55,6 +56,7 @@ class ExperimentConfig(ConfigBase):
     run:RunConfig=field(default_factory=RunConfig) # budget, schedule, device, folder
     policy:MAPPOConfig=field(default_factory=MAPPOConfig) # the policy learner (MAPPO / HAPPO)
     rollout:RolloutConfig=field(default_factory=RolloutConfig) # real-environment collection of the model-free baselines
+    wm:WorldModelConfig=field(default_factory=WorldModelConfig) # the DIMA world model (denoiser, reward model, decoder)
 
     def run_path(self)->Path:
         "The run folder: `run.run_dir` if set, else `run.root/<task>/<method>/seed<k>`."
@@ -70,13 +72,13 @@ def paper_preset()->ExperimentConfig:
 @register_preset('cpu')
 def cpu_preset()->ExperimentConfig:
     "A budget a laptop CPU finishes in hours."
-    return ExperimentConfig(preset='cpu', buffer=BufferConfig(capacity=100_000),
+    return ExperimentConfig(preset='cpu', buffer=BufferConfig(capacity=100_000), wm=world_model_preset('cpu'),
                             run=RunConfig(env_steps=100_000, eval_every=5_000, eval_episodes=5, checkpoint_every=10_000))
 
 @register_preset('smoke')
 def smoke_preset()->ExperimentConfig:
     "Seconds on a CPU: for tests and `make demo`."
-    return ExperimentConfig(preset='smoke', buffer=BufferConfig(capacity=5_000, segment_len=8),
+    return ExperimentConfig(preset='smoke', buffer=BufferConfig(capacity=5_000, segment_len=8), wm=world_model_preset('smoke'),
                             run=RunConfig(env_steps=2_000, eval_every=1_000, eval_episodes=1, checkpoint_every=1_000, log_every=500),
                             rollout=RolloutConfig(n_envs=2, rollout_len=100))
 

@@ -306,11 +306,12 @@ class RolloutCarry:
     prev_action:torch.Tensor # [E, N, A] zeros at an episode start
 
 def start_carry(env, device)->RolloutCarry:
-    "Reset `env` (batched) and start a rollout from there."
-    obs, state, _ = env.reset()
+    "Reset `env` (batched) and start a rollout there (the previous joint action from `info['prev_action']`, else zeros)."
+    obs, state, info = env.reset()
     f = lambda x: torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32, device=device)
     obs, state = f(obs), f(state)
-    return RolloutCarry(obs, state, torch.zeros(*obs.shape[:2], env.act_dim, device=device))
+    prev = f(info['prev_action']) if 'prev_action' in info else torch.zeros(*obs.shape[:2], env.act_dim, device=device)
+    return RolloutCarry(obs, state, prev)
 
 @torch.no_grad()
 def collect_rollout(

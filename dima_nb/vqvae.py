@@ -8,7 +8,7 @@ __all__ = ['VQVAE_PRESETS', 'VQVAEConfig', 'vqvae_preset', 'VQOutput', 'code_per
 
 # %% ../nbs/07_vqvae.ipynb #564539dd
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 import numpy as np
 import torch
@@ -47,11 +47,11 @@ class VQVAEConfig(ConfigBase):
 VQVAE_PRESETS = ('smoke', 'cpu', 'paper')
 
 def vqvae_preset(
-    name:str, # 'smoke' (tiny, for tests), 'cpu' (the release's bottleneck, narrower MLPs) or 'paper' (the release)
+    name:str, # 'smoke' (tiny, for tests), 'cpu' (12 tokens x 16 dims, narrower MLPs) or 'paper' (the release)
 )->VQVAEConfig:
     "The state decoder's config of a named preset."
     if name == 'paper': return VQVAEConfig()
-    if name == 'cpu': return VQVAEConfig(encoder_hidden=(256, 256), decoder_hidden=(256, 256))
+    if name == 'cpu': return VQVAEConfig(token_dim=16, encoder_hidden=(256, 256), decoder_hidden=(256, 256))
     if name == 'smoke': return VQVAEConfig(n_tokens=4, token_dim=16, codebook_size=32, encoder_hidden=(64,),
                                            decoder_hidden=(64,), batch_size=64)
     raise ValueError(f"Unknown vqvae preset {name!r}; valid: {', '.join(VQVAE_PRESETS)}")
@@ -65,14 +65,16 @@ class VQOutput(NamedTuple):
     perplexity:torch.Tensor # scalar, exp of the entropy of this batch's code usage
     codes_used:torch.Tensor # scalar long, how many distinct codes this batch used
 
+def _perplexity_of_counts(counts:torch.Tensor)->torch.Tensor:
+    p = counts.float() / counts.sum().clamp(min=1)
+    return torch.exp(-(p * torch.log(p.clamp(min=1e-12))).sum())
+
 def code_perplexity(
     indices:torch.Tensor, # code indices, any shape
     codebook_size:int, # K
 )->torch.Tensor: # scalar float: exp(-sum_k p_k log p_k), p_k the fraction of indices equal to k
     "The effective number of codes used: exp of the entropy of the code histogram."
-    counts = torch.bincount(indices.reshape(-1), minlength=codebook_size).float()
-    p = counts / counts.sum().clamp(min=1)
-    return torch.exp(-(p * torch.log(p.clamp(min=1e-12))).sum())
+    return _perplexity_of_counts(torch.bincount(indices.reshape(-1), minlength=codebook_size))
 
 class VectorQuantizer(nn.Module):
     "Nearest-code quantisation with a straight-through gradient, an EMA codebook and dead-code restarts."
@@ -122,9 +124,9 @@ class VectorQuantizer(nn.Module):
         self.set_codebook(codes)
 
     @torch.no_grad()
-    def _ema_update(self, flat:torch.Tensor, idx:torch.Tensor):
+    def _ema_update(self, flat:torch.Tensor, idx:torch.Tensor, counts:torch.Tensor):
         K, g = self.codebook_size, self.decay
-        counts = torch.bincount(idx, minlength=K).to(flat.dtype)
+        counts = counts.to(flat.dtype)
         sums = torch.zeros_like(self.ema_sum).index_add_(0, idx, flat)
         self.ema_count.mul_(g).add_(counts, alpha=1 - g)
         self.ema_sum.mul_(g).add_(sums, alpha=1 - g)
@@ -150,11 +152,12 @@ class VectorQuantizer(nn.Module):
         flat = z_e.detach().reshape(-1, self.dim).float()
         if self.training and not bool(self.initialised): self._data_init(flat)
         idx = self.nearest(flat)
+        counts = torch.bincount(idx, minlength=self.codebook_size)
         z_q = self.codebook[idx].view(z_e.shape).to(z_e.dtype)
         commitment = F.mse_loss(z_e, z_q.detach())
         out = VQOutput(z_e + (z_q - z_e).detach(), idx.view(z_e.shape[:-1]), commitment,
-                       code_perplexity(idx, self.codebook_size), torch.unique(idx).numel() * torch.ones((), dtype=torch.long))
-        if self.training: self._ema_update(flat, idx)
+                       _perplexity_of_counts(counts), (counts > 0).sum())
+        if self.training: self._ema_update(flat, idx, counts)
         return out
 
 # %% ../nbs/07_vqvae.ipynb #5b5d8368
