@@ -34,6 +34,18 @@ class MultiAgentEnv:
         obs, state, info = self._reset(seed)
         return obs, state, info
 
+    def rng_state(self)->dict:
+        "Everything random about the next episode, to save with a checkpoint taken between episodes."
+        d = {'np_random': self.np_random.bit_generator.state, 'first_reset': self._first_reset}
+        base = getattr(getattr(self, 'base', None), 'unwrapped', None)
+        if base is not None: d['base'] = base.np_random.bit_generator.state
+        return d
+
+    def set_rng_state(self, d:dict):
+        "Restore what `rng_state` returned."
+        self.np_random.bit_generator.state, self._first_reset = d['np_random'], d['first_reset']
+        if 'base' in d: self.base.unwrapped.np_random.bit_generator.state = d['base']
+
     def check_actions(self, actions)->np.ndarray:
         "Validate a joint action: shape `[n_agents, act_dim]`, finite, in [-1, 1]."
         a = np.asarray(actions, dtype=np.float64)
@@ -280,7 +292,7 @@ class EnvConfig(ConfigBase):
         "Build the environment this config describes."
         return make_env(self.task, seed=self.seed + seed_offset, obs_mode=self.obs_mode, **kwargs)
 
-# %% ../nbs/01_envs.ipynb #9352f37e
+# %% ../nbs/01_envs.ipynb #a28db4f7
 def rollout_return(env:MultiAgentEnv, policy, episodes:int=10)->float:
     "Mean undiscounted return of `policy(obs, state) -> actions` over `episodes` episodes."
     rets = []
@@ -292,7 +304,7 @@ def rollout_return(env:MultiAgentEnv, policy, episodes:int=10)->float:
         rets.append(ret)
     return float(np.mean(rets))
 
-# %% ../nbs/01_envs.ipynb #e5000a8a
+# %% ../nbs/01_envs.ipynb #34790d95
 class EnvBatch:
     "Environments stepped together, each reset when its episode ends: the batched interface."
     def __init__(self, envs:list[MultiAgentEnv]):
@@ -328,7 +340,7 @@ class EnvBatch:
     def close(self):
         for e in self.envs: e.close()
 
-# %% ../nbs/01_envs.ipynb #d3b8c277
+# %% ../nbs/01_envs.ipynb #71023839
 def env_steps_per_second(
     task:str, # any task
     steps:int=2000, # steps to time

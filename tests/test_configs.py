@@ -2,7 +2,7 @@
 import dataclasses, json
 import pytest
 from dima_nb.core import ConfigBase, get_preset, PRESETS
-from dima_nb.config import ExperimentConfig, RunConfig, RolloutConfig, experiment_config
+from dima_nb.config import ExperimentConfig, RunConfig, RolloutConfig, DimaConfig, experiment_config
 from dima_nb.mappo import MAPPOConfig
 from dima_nb.diffusion import DiffusionConfig
 from dima_nb.denoiser import DenoiserConfig
@@ -12,7 +12,7 @@ from dima_nb.world_model import WorldModelConfig
 from dima_nb.envs import EnvConfig
 from dima_nb.buffer import BufferConfig
 
-CONFIGS = [ExperimentConfig, RunConfig, RolloutConfig, EnvConfig, BufferConfig, MAPPOConfig, DiffusionConfig,
+CONFIGS = [ExperimentConfig, RunConfig, RolloutConfig, DimaConfig, EnvConfig, BufferConfig, MAPPOConfig, DiffusionConfig,
            DenoiserConfig, RewardConfig, VQVAEConfig, WorldModelConfig]
 
 @pytest.mark.parametrize('cls', CONFIGS, ids=lambda c: c.__name__)
