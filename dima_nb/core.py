@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'get_device', 'seed_everything', 'repo_root', 'repo_path', 'atomic_write', 'atomic_write_text',
-           'atomic_torch_save', 'ConfigBase', 'make_run_dir', 'Logger', 'progress_bar', 'Throughput', 'register_preset',
-           'get_preset']
+           'atomic_torch_save', 'write_curve', 'ConfigBase', 'make_run_dir', 'Logger', 'progress_bar', 'Throughput',
+           'register_preset', 'get_preset']
 
 # %% ../nbs/00_core.ipynb #060c52ba
 import csv, dataclasses, datetime, io, json, math, os, random, re, tempfile, time, inspect, typing
@@ -81,6 +81,15 @@ def atomic_torch_save(obj:Any, path:str|Path)->Path:
     return atomic_write(path, lambda p: torch.save(obj, p))
 
 # %% ../nbs/00_core.ipynb #9586d4a9
+def write_curve(
+    path:str|Path, # e.g. outputs/results/<task>/<method>/seed<k>.csv
+    evals:list[dict], # evaluations with 'step' and 'return_mean'
+)->Path:
+    "Write an evaluation curve as `step,return` CSV, atomically."
+    rows = ''.join(f"{e['step']},{e['return_mean']}\n" for e in evals)
+    return atomic_write_text(path, 'step,return\n' + rows)
+
+# %% ../nbs/00_core.ipynb #0a4c4560
 def _field_comments(cls)->dict[str,str]:
     "Comments written after each field of a dataclass, read from its source."
     try: src = inspect.getsource(cls)
@@ -203,7 +212,7 @@ class ConfigBase:
             rows.append(f"{f.name:<24} {('<' + type(v).__name__ + '>') if is_dataclass(v) else repr(v):<28} {docs.get(f.name, '')}")
         return '\n'.join(rows)
 
-# %% ../nbs/00_core.ipynb #0a4c4560
+# %% ../nbs/00_core.ipynb #6aaf1e0d
 def make_run_dir(
     root:str|Path='outputs/runs', # where runs live
     *parts:str, # sub-folders, e.g. task, method, f"seed{seed}"
@@ -269,7 +278,7 @@ class Logger:
     def close(self):
         if self.tb is not None: self.tb.close(); self.tb = None
 
-# %% ../nbs/00_core.ipynb #6aaf1e0d
+# %% ../nbs/00_core.ipynb #846e53ee
 def progress_bar(
     total:int|None, # number of steps (None for an open-ended bar)
     desc:str='', # label in front of the bar
@@ -293,7 +302,7 @@ class Throughput:
         if reset: self.reset()
         return r
 
-# %% ../nbs/00_core.ipynb #846e53ee
+# %% ../nbs/00_core.ipynb #a5a62a06
 PRESETS: dict[str, Callable[[], ConfigBase]] = {}
 
 def register_preset(name:str):

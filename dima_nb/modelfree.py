@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import (ConfigBase, Logger, Throughput, atomic_torch_save, atomic_write, get_device, progress_bar,
-                          seed_everything)
+                          seed_everything, write_curve)
 from .envs import EnvBatch, MultiAgentEnv
 from .mappo import PPOBatch, PPOLearner, collect_rollout, start_carry
 from .config import ExperimentConfig, experiment_config
@@ -102,9 +102,7 @@ class ModelFreeRunner:
         c = self.cfg
         return Path(c.run.results_root) / c.env.task / c.run.method / f'seed{c.run.seed}.csv'
 
-    def _write_results(self):
-        rows = ''.join(f"{e['step']},{e['return_mean']}\n" for e in self.evals)
-        atomic_write(self.results_path(), lambda p: p.write_text('step,return\n' + rows))
+    def _write_results(self): write_curve(self.results_path(), self.evals)
 
     def _evaluate(self, log:Logger)->dict:
         "Evaluate now, record it (CSV, TensorBoard, results file) and schedule the next evaluation."

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from fastcore.script import call_parse
 from .core import (ConfigBase, Logger, Throughput, atomic_torch_save, atomic_write, get_device, progress_bar,
-                          seed_everything)
+                          seed_everything, write_curve)
 from .buffer import ReplayBuffer
 from .mappo import PPOLearner, collect_rollout, start_carry
 from .world_model import WorldModel, ImaginedEnv, evaluate_world_model
@@ -86,8 +86,7 @@ class DimaTrainer:
             w = evaluate_world_model(self.wm, self.buffer, horizon=self.cfg.dima.horizon, n_segments=64, seed=self.episodes)
             ev |= {'wm_one_step_state_l1': w['one_step_state_l1'], f'wm_cum_obs_l1_H{self.cfg.dima.horizon}': w[f'cum_obs_l1_H{self.cfg.dima.horizon}']}
         self.evals.append(ev); log.log(self.env_steps, 'eval', **{k: v for k, v in ev.items() if k != 'step'})
-        rows = ''.join(f"{e['step']},{e['return_mean']}\n" for e in self.evals)
-        atomic_write(self.results_path(), lambda p: p.write_text('step,return\n' + rows))
+        write_curve(self.results_path(), self.evals)
         while self.next_eval <= self.env_steps: self.next_eval += self.cfg.run.eval_every
         return ev
 
