@@ -70,13 +70,17 @@ class DimaTrainer:
     # ---- phase 3: policy in imagination ----
     def train_policy(self)->dict:
         "Imagine and update the policy `policy_rounds` times."
-        d, logs, n = self.cfg.dima, [], 0
+        d, logs, n, t_im, t_ppo = self.cfg.dima, [], 0, 0.0, 0.0
         for _ in range(d.policy_rounds):
+            t0 = time.perf_counter()
             im = ImaginedEnv(self.wm, self.buffer, d.imagine_batch, d.horizon, generator=None)
             batch, _, st = collect_rollout(self.learner, im, start_carry(im, self.device), d.horizon)
+            t1 = time.perf_counter()
             logs.append(self.learner.update(batch, self.gen) | {'imagined_reward': st['reward_mean']}); n += len(batch)
+            t_im += t1 - t0; t_ppo += time.perf_counter() - t1
             self.policy_updates += 1
-        return {k: float(np.mean([l[k] for l in logs])) for k in logs[0]} | {'imagined_transitions': n}
+        return ({k: float(np.mean([l[k] for l in logs])) for k in logs[0]}
+                | {'imagined_transitions': n, 'imagine_s': t_im, 'ppo_s': t_ppo})
 
     # ---- phase 4: evaluate ----
     def evaluate(self, log:Logger)->dict:
@@ -132,8 +136,8 @@ def run(self:DimaTrainer)->list[dict]:
     log = Logger(self.dir)
     bar = progress_bar(c.env_steps, f'{c.method} {self.cfg.env.task}', unit='env step',
                        disable=True if self.quiet else None, initial=self.env_steps)
-    t_phase = {k: 0.0 for k in ('collect', 'world_model', 'policy', 'eval')}
-    env_speed, imag_speed = Throughput(), Throughput()
+    t_phase = {k: 0.0 for k in ('collect', 'world_model', 'imagine', 'ppo', 'eval')}
+    env_speed = Throughput()
     try:
         while self.env_steps < c.env_steps:
             if self.env_steps >= self.next_eval:  # 4. evaluate (also before any training)
@@ -148,10 +152,10 @@ def run(self:DimaTrainer)->list[dict]:
                 logs |= self.wm.update(self.buffer); self.wm_rounds += 1  # 2. world model
                 t2 = time.perf_counter(); t_phase['world_model'] += t2 - t1
                 if self.wm_rounds >= d.policy_warmup_rounds:  # 3. policy in imagination
-                    pl = self.train_policy(); imag_speed.add(pl['imagined_transitions'])
-                    t_phase['policy'] += time.perf_counter() - t2
+                    pl = self.train_policy()
+                    t_phase['imagine'] += pl['imagine_s']; t_phase['ppo'] += pl['ppo_s']
                     logs |= {f'policy/{k}': v for k, v in pl.items()}
-                    logs['imagined_steps_per_s'] = pl['imagined_transitions'] / max(time.perf_counter() - t2, 1e-9)
+                    logs['imagined_steps_per_s'] = pl['imagined_transitions'] / max(pl['imagine_s'], 1e-9)
             bad = [k for k, v in logs.items() if not math.isfinite(v)]
             if bad:
                 raise FloatingPointError(f"Non-finite {bad} at env step {self.env_steps}; stopping. The last good checkpoint "
