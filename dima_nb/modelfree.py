@@ -6,12 +6,11 @@
 __all__ = ['evaluate', 'ModelFreeRunner', 'linear_check']
 
 # %% ../nbs/10_modelfree.ipynb #1493e92c
-import json, math, random, time
-from dataclasses import dataclass
+import math, random, time
 from pathlib import Path
 import numpy as np
 import torch
-from .core import (ConfigBase, Logger, Throughput, atomic_torch_save, atomic_write, get_device, progress_bar,
+from .core import (Logger, Throughput, atomic_torch_save, atomic_write, get_device, progress_bar,
                           seed_everything, write_curve)
 from .envs import EnvBatch, MultiAgentEnv
 from .mappo import PPOBatch, PPOLearner, collect_rollout, start_carry

@@ -7,17 +7,16 @@ __all__ = ['DimaTrainer', 'save', 'load', 'run', 'train', 'main']
 
 # %% ../nbs/11_train.ipynb #95e4217d
 import json, math, random, time
-from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 from fastcore.script import call_parse
-from .core import (ConfigBase, Logger, Throughput, atomic_torch_save, atomic_write, get_device, progress_bar,
+from .core import (Logger, Throughput, atomic_torch_save, atomic_write, get_device, progress_bar,
                           seed_everything, write_curve)
 from .buffer import ReplayBuffer
 from .mappo import PPOLearner, collect_rollout, start_carry
 from .world_model import WorldModel, ImaginedEnv, evaluate_world_model
-from .config import ExperimentConfig, experiment_config, METHODS
+from .config import ExperimentConfig, experiment_config
 from .modelfree import ModelFreeRunner, evaluate
 
 # %% ../nbs/11_train.ipynb #942f579c

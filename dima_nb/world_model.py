@@ -217,8 +217,8 @@ class ImaginedEnv:
         _, _, self.cache = wm.reward.warm(self.cache, self.hist_s[:, :-1], self.hist_a, mask=self.hist_m[:, :-1])
         self.t = 0
         state = self.hist_s[:, -1]
-        prev = self.hist_a[:, -1] if T > 1 else torch.zeros(self.batch_size, self.n_agents, self.act_dim, device=wm.device)
-        prev = prev * self.hist_m[:, -2, None, None] if T > 1 else prev  # zero when s_t starts its episode
+        prev = (self.hist_a[:, -1] * self.hist_m[:, -2, None, None] if T > 1  # zero when s_t starts its episode
+                else torch.zeros(self.batch_size, self.n_agents, self.act_dim, device=wm.device))
         return wm.decode_obs(state), state, {'prev_action': prev}
 
     @torch.no_grad()
@@ -232,7 +232,7 @@ class ImaginedEnv:
         r, c, self.cache = wm.reward.step(self.cache, self.hist_s[:, -1], actions)
         nxt = wm.predict_next(self.hist_s, self.hist_a, actions, self.hist_m, order=self.order, generator=self.gen)
         self.hist_s = torch.cat([self.hist_s[:, 1:], nxt[:, None]], 1)
-        self.hist_a = torch.cat([self.hist_a[:, 1:], actions[:, None]], 1)[:, -(wm.T - 1):] if wm.T > 1 else self.hist_a
+        self.hist_a = torch.cat([self.hist_a, actions[:, None]], 1)[:, 1:]  # keeps the last T-1 joint actions
         self.hist_m = torch.cat([self.hist_m[:, 1:], torch.ones_like(self.hist_m[:, :1])], 1)
         self.t += 1
         zeros = torch.zeros(self.batch_size, device=wm.device)
