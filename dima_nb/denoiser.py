@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import ConfigBase
-from .diffusion import DiffusionConfig, Denoiser, edm_loss, sample_next
+from .diffusion import DiffusionConfig, Denoiser, edm_loss, sample_next, reveal_variant
 
 # %% ../nbs/05_denoiser.ipynb #e0926a16
 @dataclass
