@@ -52,6 +52,9 @@ class DiffusionConfig(ConfigBase):
         if self.extra_joint_steps < 0: raise ValueError(f"extra_joint_steps must be >= 0, got {self.extra_joint_steps}")
         if not 0 <= self.chain_frac <= 1: raise ValueError(f"chain_frac must be in [0, 1], got {self.chain_frac}")
         if self.chain_step not in CHAIN_STEPS: raise ValueError(f"Unknown chain_step {self.chain_step!r}; valid: {', '.join(CHAIN_STEPS)}")
+        if self.chain_frac > 0 and self.sigma_offset <= 0:
+            raise ValueError("chain_frac > 0 needs sigma_offset > 0: without offset c_out -> 0 at the smallest levels and the target "
+                             "(x0 - c_skip x)/c_out of a sampler state explodes (training diverged on the linear task)")
         if self.sigma_data <= 0: raise ValueError(f"sigma_data must be > 0, got {self.sigma_data}")
         if self.sigma_offset < 0: raise ValueError(f"sigma_offset must be >= 0 (0 disables offset noise), got {self.sigma_offset}")
         if self.p_std < 0: raise ValueError(f"p_std must be >= 0, got {self.p_std}")
