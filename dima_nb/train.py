@@ -30,7 +30,7 @@ class DimaTrainer:
                 ):
         if cfg.run.method not in ('dima', 'dima_joint'):
             raise ValueError(f"DimaTrainer runs 'dima' or 'dima_joint', got {cfg.run.method!r}")
-        if cfg.run.method == 'dima_joint': cfg = cfg.override({'wm.diffusion.reveal': 'joint'})
+        if cfg.run.method == 'dima_joint': cfg = cfg.override({'wm.diffusion.reveal': 'joint', 'wm.diffusion.chain_frac': 0.0})
         self.cfg, self.quiet = cfg, quiet
         self.dir = Path(run_dir) if run_dir is not None else cfg.run_path()
         self.ckpt = self.dir / 'state.pt'
