@@ -8,14 +8,14 @@ __all__ = ['FINGER_DIR', 'PALM_DIR', 'GRASP', 'FINGERS', 'DEX_TASKS', 'SUCCESS_B
            'add_stand', 'add_bottle', 'add_pen', 'DexTask', 'build_scene', 'DexHandsEnv', 'render_clip',
            'IsaacBiDexEnv', 'make_isaac_env']
 
-# %% ../nbs/01a_dexhands.ipynb #02adaabb
-import os
+# %% ../nbs/01a_dexhands.ipynb #e938ce6c
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+import mujoco
 from .envs import MultiAgentEnv, ObsMode, OBS_MODES, dima_obs, DEXHANDS_TASKS
 
-# %% ../nbs/01a_dexhands.ipynb #65e915ad
+# %% ../nbs/01a_dexhands.ipynb #2b8aa140
 def hand_assets()->Path:
     "gymnasium-robotics' MJCF assets folder (Shadow Hand model, meshes, textures)."
     import gymnasium_robotics
@@ -23,7 +23,6 @@ def hand_assets()->Path:
 
 def shadow_hand_spec()->"mujoco.MjSpec":
     "One Shadow Hand (24 joints, 20 position actuators) from gymnasium-robotics' `hand/robot.xml`, its mount at the origin."
-    import mujoco
     A = hand_assets()
     xml = (f'<mujoco><compiler angle="radian" meshdir="{A}/stls/hand" texturedir="{A}/textures"/>'
            f'<include file="{A}/hand/shared.xml"/><asset><include file="{A}/hand/shared_asset.xml"/></asset>'
@@ -50,9 +49,8 @@ def hand_rotation(
     if abs(f @ n) > 1e-9: raise ValueError(f"fingers {f} and palm {n} must be orthogonal")
     return _frame(f, n) @ _frame(FINGER_DIR, PALM_DIR).T
 
-# %% ../nbs/01a_dexhands.ipynb #83bdd655
+# %% ../nbs/01a_dexhands.ipynb #9a9ff94e
 def _quat(R):
-    import mujoco
     q = np.zeros(4); mujoco.mju_mat2Quat(q, np.asarray(R, float).ravel()); return q
 
 def add_hand(
@@ -64,7 +62,6 @@ def add_hand(
     base_range=((-0.1, 0.1),) * 3, # how far (m) the base may slide along world x, y, z
 ):
     "Add a Shadow hand on a base that slides along world x, y, z (position servos)."
-    import mujoco
     R = hand_rotation(fingers, palm)
     base = world.worldbody.add_body(name=f'{prefix}base', pos=np.asarray(grasp_at, float) - R @ GRASP, gravcomp=1)
     for ax, name in enumerate('xyz'):
@@ -88,7 +85,6 @@ def _grasp_in_palm()->np.ndarray:
     "GRASP in the palm body's own frame (computed once from the hand at rest)."
     global _GRASP_IN_PALM
     if _GRASP_IN_PALM is None:
-        import mujoco
         m = shadow_hand_spec().compile(); d = mujoco.MjData(m); mujoco.mj_forward(m, d)
         palm = d.body('robot0:palm')
         _GRASP_IN_PALM = palm.xmat.reshape(3, 3).T @ (GRASP - palm.xpos)
@@ -96,7 +92,6 @@ def _grasp_in_palm()->np.ndarray:
 
 def new_scene(timestep:float=0.002):
     "An empty scene: floor, light, the hand's skybox and user-data sizes."
-    import mujoco
     w = mujoco.MjSpec()
     w.option.timestep = timestep
     h = shadow_hand_spec()
@@ -108,10 +103,9 @@ def new_scene(timestep:float=0.002):
                          rgba=[0.35, 0.4, 0.45, 1])
     return w
 
-# %% ../nbs/01a_dexhands.ipynb #6aad0953
+# %% ../nbs/01a_dexhands.ipynb #c3167fe0
 def add_doors(w, inward:bool, W:float=0.35, inset:float=0.12, z:float=0.3):
     "A double door in the plane x = 0: leaves hinged at y = -W (right) and +W (left), bar handles facing -x."
-    import mujoco
     for side, sgn in (('right', -1), ('left', 1)):
         b = w.worldbody.add_body(name=f'door_{side}', pos=[0, sgn * W, z])
         b.add_joint(name=f'door_{side}_hinge', type=mujoco.mjtJoint.mjJNT_HINGE, axis=[0, 0, sgn if inward else -sgn],
@@ -134,13 +128,11 @@ def add_doors(w, inward:bool, W:float=0.35, inset:float=0.12, z:float=0.3):
 
 def add_stand(w, top:float=0.2):
     "A fixed stand whose top is at height `top`."
-    import mujoco
     w.worldbody.add_geom(name='stand', type=mujoco.mjtGeom.mjGEOM_BOX, size=[0.12, 0.2, (top + 0.4) / 2],
                          pos=[0.02, 0, (top - 0.4) / 2], rgba=[0.3, 0.3, 0.35, 1])
 
 def add_bottle(w, top:float=0.2, pitch:float=0.005):
     "A free bottle standing on the stand; its cap twists about the axis and lifts `pitch` m per radian."
-    import mujoco
     b = w.worldbody.add_body(name='bottle', pos=[0, 0, top + 0.06])
     b.add_freejoint(name='bottle_free')
     b.add_geom(type=mujoco.mjtGeom.mjGEOM_CYLINDER, size=[0.03, 0.06, 0], mass=0.2, rgba=[0.3, 0.6, 0.9, 1],
@@ -160,7 +152,6 @@ def add_bottle(w, top:float=0.2, pitch:float=0.005):
 
 def add_pen(w, top:float=0.2):
     "A pen lying along y on the stand; its cap slides off along +y against friction."
-    import mujoco
     p = w.worldbody.add_body(name='pen', pos=[0, -0.02, top + 0.013])
     p.add_freejoint(name='pen_free')
     p.add_geom(type=mujoco.mjtGeom.mjGEOM_CAPSULE, fromto=[0, -0.12, 0, 0, 0.02, 0], size=[0.012, 0, 0], mass=0.05,
@@ -173,7 +164,7 @@ def add_pen(w, top:float=0.2):
                rgba=[0.8, 0.2, 0.2, 1])
     c.add_site(name='pen_cap', pos=[0, 0.06, 0], size=[0.01, 0, 0])
 
-# %% ../nbs/01a_dexhands.ipynb #b7e24d6c
+# %% ../nbs/01a_dexhands.ipynb #0776d2e5
 @dataclass(frozen=True)
 class DexTask:
     "One two-hand task: its Bi-DexHands name, episode length, success threshold and scene."
@@ -198,7 +189,6 @@ STAND_TOP = 0.2
 
 def build_scene(task:str):
     "The compiled `mujoco.MjModel` of one task."
-    import mujoco
     w = new_scene()
     x, right, left = [1, 0, 0], 'right/', 'left/'
     if task.startswith('door_open'):
@@ -219,7 +209,7 @@ def build_scene(task:str):
     else: raise ValueError(f"Unknown Bi-DexHands task {task!r}; valid: {', '.join(DEX_TASKS)}")
     return w.compile()
 
-# %% ../nbs/01a_dexhands.ipynb #386d1c81
+# %% ../nbs/01a_dexhands.ipynb #06d27725
 class DexHandsEnv(MultiAgentEnv):
     "A two-Shadow-hand task in MuJoCo behind the shared interface (agent 0: right hand, agent 1: left hand)."
     frame_skip = 8
@@ -232,7 +222,6 @@ class DexHandsEnv(MultiAgentEnv):
                  reset_noise:float=0.01, # uniform noise on the hands' joints and bases at reset (rad / m)
                  width:int=480, height:int=360, # rendered frame size
                 ):
-        import mujoco
         if task not in DEX_TASKS: raise ValueError(f"Unknown Bi-DexHands task {task!r}; valid: {', '.join(DEX_TASKS)}")
         if obs_mode not in OBS_MODES: raise ValueError(f"Unknown obs_mode {obs_mode!r}; valid: {', '.join(OBS_MODES)}")
         self.spec_ = DEX_TASKS[task]
@@ -252,11 +241,9 @@ class DexHandsEnv(MultiAgentEnv):
         self.tip_sites = [[m.site(f'{p}robot0:S_{f}tip').id for f in FINGERS] for p in self.prefixes]
         self.palms = [m.body(f'{p}robot0:palm').id for p in self.prefixes]
         self.target_sites = [m.site(s).id for s in self.spec_.targets]
-        self._qadr = lambda js: np.concatenate([np.arange(m.jnt_qposadr[j], m.jnt_qposadr[j] + _jnt_nq(m, j)) for j in js]).astype(int)
-        self._vadr = lambda js: np.concatenate([np.arange(m.jnt_dofadr[j], m.jnt_dofadr[j] + _jnt_nv(m, j)) for j in js]).astype(int)
-        self._hq = [self._qadr(js) for js in self.hand_joints]; self._hv = [self._vadr(js) for js in self.hand_joints]
-        self._bq = [self._qadr(js) for js in self.base_joints]; self._bv = [self._vadr(js) for js in self.base_joints]
-        self._oq, self._ov = self._qadr(self.obj_joints), self._vadr(self.obj_joints)
+        self._hq = [_qpos_idx(m, js) for js in self.hand_joints]; self._hv = [_qvel_idx(m, js) for js in self.hand_joints]
+        self._bq = [_qpos_idx(m, js) for js in self.base_joints]; self._bv = [_qvel_idx(m, js) for js in self.base_joints]
+        self._oq, self._ov = _qpos_idx(m, self.obj_joints), _qvel_idx(m, self.obj_joints)
         self._hrange = [m.jnt_range[js] for js in self.hand_joints]
         self.grasp_sites = [m.site(f'{p}grasp').id for p in self.prefixes]
         self.state_dim = m.nq + m.nv + 2 * 3 * len(FINGERS) + 2 * 3 + 2 * 3
@@ -306,7 +293,6 @@ class DexHandsEnv(MultiAgentEnv):
 
     def set_state(self, state:np.ndarray):
         "Put a global state's physics part (`qpos`, `qvel`) into the simulator (e.g. to render a predicted state)."
-        import mujoco
         s = np.asarray(state, np.float64)
         if s.shape != (self.state_dim,): raise ValueError(f"{self.task}: state must have shape ({self.state_dim},), got {s.shape}")
         m = self.model
@@ -317,9 +303,7 @@ class DexHandsEnv(MultiAgentEnv):
         mujoco.mj_forward(m, self.data)
 
     def _palm_pose(self, k):
-        q = np.zeros(4)
-        import mujoco
-        mujoco.mju_mat2Quat(q, self.data.xmat[self.palms[k]]); return np.concatenate([self.data.xpos[self.palms[k]], q])
+        return np.concatenate([self.data.xpos[self.palms[k]], _quat(self.data.xmat[self.palms[k]])])
 
     def _local(self, k:int)->np.ndarray:
         d, lo, hi = self.data, self._hrange[k][:, 0], self._hrange[k][:, 1]
@@ -334,7 +318,6 @@ class DexHandsEnv(MultiAgentEnv):
         return np.concatenate([o, np.eye(2)], axis=1).astype(np.float32)
 
     def _reset(self, seed):
-        import mujoco
         m, d = self.model, self.data
         mujoco.mj_resetData(m, d)
         for k in range(2):
@@ -349,7 +332,6 @@ class DexHandsEnv(MultiAgentEnv):
         return self._obs(state), state, {'success': terms['success'], 'progress': terms['progress']}
 
     def _step(self, a):
-        import mujoco
         for k in range(2):
             ids = self.act_ids[k]
             self.data.ctrl[ids] = self.ctrl_lo[ids] + (a[k] + 1) / 2 * (self.ctrl_hi[ids] - self.ctrl_lo[ids])
@@ -367,7 +349,6 @@ class DexHandsEnv(MultiAgentEnv):
 
     def render(self, camera:dict|None=None)->np.ndarray:
         "An RGB frame `[H, W, 3]` of the current state (`camera`: lookat, distance, azimuth, elevation)."
-        import mujoco
         if self._renderer is None: self._renderer = mujoco.Renderer(self.model, *self._size)
         cam = mujoco.MjvCamera()
         c = {**DEFAULT_CAMERAS[self.task], **(camera or {})}
@@ -378,12 +359,15 @@ class DexHandsEnv(MultiAgentEnv):
     def close(self):
         if self._renderer is not None: self._renderer.close(); self._renderer = None
 
-def _jnt_nq(m, j):
-    import mujoco
-    return {mujoco.mjtJoint.mjJNT_FREE: 7, mujoco.mjtJoint.mjJNT_BALL: 4}.get(m.jnt_type[j], 1)
-def _jnt_nv(m, j):
-    import mujoco
-    return {mujoco.mjtJoint.mjJNT_FREE: 6, mujoco.mjtJoint.mjJNT_BALL: 3}.get(m.jnt_type[j], 1)
+_NQ = {mujoco.mjtJoint.mjJNT_FREE: 7, mujoco.mjtJoint.mjJNT_BALL: 4}  # qpos entries per joint type (others: 1)
+_NV = {mujoco.mjtJoint.mjJNT_FREE: 6, mujoco.mjtJoint.mjJNT_BALL: 3}  # qvel entries per joint type (others: 1)
+
+def _qpos_idx(m, joints)->np.ndarray:
+    "The qpos indices of `joints`."
+    return np.concatenate([m.jnt_qposadr[j] + np.arange(_NQ.get(m.jnt_type[j], 1)) for j in joints]).astype(int)
+def _qvel_idx(m, joints)->np.ndarray:
+    "The qvel indices of `joints`."
+    return np.concatenate([m.jnt_dofadr[j] + np.arange(_NV.get(m.jnt_type[j], 1)) for j in joints]).astype(int)
 
 DEFAULT_CAMERAS = {
     'door_open_inward': dict(lookat=[-0.1, 0, 0.3], distance=1.3, azimuth=25, elevation=-20),
@@ -392,7 +376,7 @@ DEFAULT_CAMERAS = {
     'pen': dict(lookat=[-0.05, 0, 0.25], distance=0.9, azimuth=20, elevation=-30),
 }
 
-# %% ../nbs/01a_dexhands.ipynb #5a9ab5d7
+# %% ../nbs/01a_dexhands.ipynb #eb16722f
 def render_clip(
     env:DexHandsEnv, # a two-hand environment
     policy=None, # function obs -> joint action; None: uniform random
@@ -414,10 +398,10 @@ def render_clip(
     ims[0].save(buf, format='GIF', save_all=True, append_images=ims[1:], duration=int(1000 / fps), loop=0)
     if path is not None:
         from dima_nb.core import atomic_write
-        atomic_write(Path(path), lambda p: open(p, 'wb').write(buf.getvalue()))
+        atomic_write(Path(path), lambda p: Path(p).write_bytes(buf.getvalue()))
     return buf.getvalue()
 
-# %% ../nbs/01a_dexhands.ipynb #c29c8c29
+# %% ../nbs/01a_dexhands.ipynb #fcc4f8a7
 ISAAC_INSTALL = ("Isaac Gym (Preview 4, from https://developer.nvidia.com/isaac-gym: `pip install -e isaacgym/python`; "
                  "needs an NVIDIA GPU) and Bi-DexHands from source (`git clone https://github.com/PKU-MARL/DexterousHands "
                  "&& pip install -e DexterousHands`; the `bidexhands` wheel on PyPI is an empty placeholder); import "

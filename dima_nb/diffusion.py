@@ -256,13 +256,6 @@ def _ode_step(den:Callable, x:torch.Tensor, s0:float, s1:float, mask:torch.Tenso
         x_next = x + (s1 - s0) * (d + d2) / 2
     return x_next
 
-def _precond(net:Callable, cfg:DiffusionConfig, cond:dict)->Callable:
-    "D(x, sigma, mask) = c_skip x + c_out F(c_in x, c_noise, **cond, mask) for a bare network F."
-    def den(x, sigma, mask):
-        c_skip, c_out, c_in, c_noise = edm_scalings(sigma, cfg.sigma_data, cfg.sigma_offset)
-        return _expand_as_batch(c_skip, x) * x + _expand_as_batch(c_out, x) * net(_expand_as_batch(c_in, x) * x, c_noise, **cond, mask=mask)
-    return den
-
 class ChainStates(NamedTuple):
     "Inputs the sampler really produces, to train on."
     x:torch.Tensor # [B, S] the chain's state at each sample's step
@@ -288,7 +281,8 @@ def sampler_states(
     step = (torch.randint(0, steps, (B,), generator=generator, device=gd) if cfg.chain_step == 'uniform'
             else torch.full((B,), steps - 1, device=gd)).to(device or gd)
     x = sig[0] * torch.randn(B, state_dim, generator=generator, device=gd).to(device or gd)
-    out, den = x.clone(), _precond(net, cfg, cond)
+    D = Denoiser.from_config(net, cfg)  # the preconditioning of `cfg` around the bare network
+    out, den = x.clone(), lambda xs, sigma, mask: D(xs, sigma, mask=mask, **cond)
     for j in range(int(step.max())):
         x = _ode_step(den, x, sig[j], sig[j + 1], sampler_mask(order, j, cfg), cfg.solver == 'heun')
         out = torch.where(_expand_as_batch(step == j + 1, x), x, out)
