@@ -14,7 +14,7 @@ setup(
     packages=find_packages(include=[c['lib_name'], c['lib_name'] + '.*']),
     include_package_data=True,
     install_requires=c['requirements'].split(),
-    extras_require={'dev': c['dev_requirements'].split()},
+    extras_require={'dev': c['dev_requirements'].split(), 'ray': c.get('ray_requirements', '').split()},
     entry_points={'console_scripts': scripts, 'nbdev': [f"{c['lib_path']}={c['lib_path']}._modidx:d"]},
     long_description=open('README.md', encoding='utf-8').read() if __import__('os').path.exists('README.md') else '',
     long_description_content_type='text/markdown', zip_safe=False,

@@ -384,6 +384,7 @@ _FORMAT = 1
 @patch
 def save(self:ReplayBuffer,
          folder:str|Path, # where to write `replay_buffer.npz` (created if missing)
+         compress:bool=False, # zip-compress the arrays (smaller, slower; for datasets kept in the repository)
         )->Path: # the file written
     "Write the whole buffer (data, statistics, counters, generator state) to one `.npz`, atomically."
     path = Path(folder) / self.FILE
@@ -393,7 +394,7 @@ def save(self:ReplayBuffer,
     arrays = {k: self._data[k][self._head:self._tail] for k in _FIELDS}
     def write(tmp:Path):
         with open(tmp, 'wb') as f:
-            np.savez(f, **arrays, ep_len=self._ep_len, ep_id=self._ep_id, stats_mean=self.state_stats._mean,
+            (np.savez_compressed if compress else np.savez)(f, **arrays, ep_len=self._ep_len, ep_id=self._ep_id, stats_mean=self.state_stats._mean,
                      stats_m2=self.state_stats._m2, meta=np.array(json.dumps(meta)))
     return atomic_write(path, write)
 

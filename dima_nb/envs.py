@@ -194,7 +194,28 @@ class MaMuJoCoEnv(MultiAgentEnv):
 
     def close(self): self.ma.close()
 
-# %% ../nbs/01_envs.ipynb #8b408815
+    def _root_dims(self)->int:
+        "How many root coordinates the state leaves out (x; x and y for Ant)."
+        u = self.base.unwrapped; nq, nv = u.model.nq, u.model.nv
+        extra = u.data.cfrc_ext[1:].size if getattr(u, '_include_cfrc_ext_in_observation', False) else 0
+        return nq - (self.state_dim - nv - extra)
+
+    def root_position(self)->np.ndarray:
+        "The simulator's root coordinates that the global state leaves out (x, or x and y)."
+        return self.base.unwrapped.data.qpos[:self._root_dims()].copy()
+
+    def set_state(self,
+                  state:np.ndarray, # a global state `[state_dim]`, e.g. a world model's prediction
+                  root:np.ndarray|None=None, # the left-out root coordinates (None: keep the simulator's)
+                 ):
+        "Put a global state into the simulator (positions and velocities), to render it."
+        state = np.asarray(state, np.float64)
+        if state.shape != (self.state_dim,): raise ValueError(f"{self.task}: state must have shape ({self.state_dim},), got {state.shape}")
+        u = self.base.unwrapped; nq, nv, k = u.model.nq, u.model.nv, self._root_dims()
+        qpos = np.concatenate([self.root_position() if root is None else np.asarray(root, np.float64).reshape(k), state[:nq - k]])
+        u.set_state(qpos, state[nq - k:nq - k + nv])
+
+# %% ../nbs/01_envs.ipynb #0bca7702
 class LinearEnv(MultiAgentEnv):
     "`linear_3agent`: s' = A s + sum_k B_k a_k + noise, quadratic team reward."
     state_dim, n_agents, act_dim, episode_limit = 12, 3, 2, 50
@@ -258,7 +279,7 @@ class LinearEnv(MultiAgentEnv):
         s = s_next.astype(np.float32)
         return self._obs(s), s, r, term, False, {}
 
-# %% ../nbs/01_envs.ipynb #0bca7702
+# %% ../nbs/01_envs.ipynb #71a5c668
 SYNTHETIC_TASKS = {'linear_3agent': LinearEnv}
 DEXHANDS_TASKS = ('bottlecap', 'door_open_inward', 'door_open_outward', 'pen')  # built in `dima_nb.dexhands`
 TASKS = tuple(MAMUJOCO_TASKS) + DEXHANDS_TASKS + tuple(SYNTHETIC_TASKS)
@@ -290,7 +311,7 @@ def make_env(
         return DexHandsEnv(task, seed=seed, obs_mode=obs_mode, **kwargs)
     return MaMuJoCoEnv(task, seed=seed, obs_mode=obs_mode, **kwargs)
 
-# %% ../nbs/01_envs.ipynb #71a5c668
+# %% ../nbs/01_envs.ipynb #24cdcd15
 @dataclass
 class EnvConfig(ConfigBase):
     "Which task and how agents observe it."
@@ -306,7 +327,7 @@ class EnvConfig(ConfigBase):
         "Build the environment this config describes."
         return make_env(self.task, seed=self.seed + seed_offset, obs_mode=self.obs_mode, **kwargs)
 
-# %% ../nbs/01_envs.ipynb #a28db4f7
+# %% ../nbs/01_envs.ipynb #50f485f4
 def rollout_return(env:MultiAgentEnv, policy, episodes:int=10)->float:
     "Mean undiscounted return of `policy(obs, state) -> actions` over `episodes` episodes."
     rets = []
@@ -318,7 +339,7 @@ def rollout_return(env:MultiAgentEnv, policy, episodes:int=10)->float:
         rets.append(ret)
     return float(np.mean(rets))
 
-# %% ../nbs/01_envs.ipynb #34790d95
+# %% ../nbs/01_envs.ipynb #bc0ad1d2
 class EnvBatch:
     "Environments stepped together, each reset when its episode ends: the batched interface."
     def __init__(self, envs:list[MultiAgentEnv]):
@@ -354,7 +375,7 @@ class EnvBatch:
     def close(self):
         for e in self.envs: e.close()
 
-# %% ../nbs/01_envs.ipynb #71023839
+# %% ../nbs/01_envs.ipynb #edc9b829
 def env_steps_per_second(
     task:str, # any task
     steps:int=2000, # steps to time
