@@ -1,0 +1,76 @@
+"Every experiment and figure notebook through papermill at the smoke preset: it runs and writes its table or figure."
+import csv, math, subprocess
+import pytest
+from conftest import BIN, ROOT
+
+def papermill(nb, out, **params):
+    "Execute nbs/<nb>.ipynb with parameters into `out`; fail the test with the notebook's error."
+    args = [str(BIN / 'papermill'), str(ROOT / 'nbs' / f'{nb}.ipynb'), str(out), '-k', 'python3']
+    for k, v in params.items(): args += ['-p', k, str(v)]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out.read_text()
+
+def rows(path): return list(csv.DictReader(open(path)))
+
+@pytest.fixture(scope='module')
+def work(tmp_path_factory):
+    "One folder for the module: the fixed dataset and the world models are made once and shared."
+    return tmp_path_factory.mktemp('exp')
+
+# the world-model notebooks share these: a tiny dataset, smoke-sized models
+WM = dict(task='halfcheetah_2x3', preset='smoke', rounds=2, episodes=2, test_episodes=1)
+
+def test_wm_error(work):
+    papermill('exp_wm_error', work / 'wm_error.ipynb', **WM, seeds='0,1', n_segments=16,
+              data_dir=work / 'data', model_dir=work / 'models', out_dir=work / 'table8')
+    r = rows(work / 'table8' / 'halfcheetah_2x3.csv')
+    assert {(x['model'], x['seed'], x['horizon']) for x in r} == {(m, s, h) for m in ('Sequential', 'Joint') for s in '01' for h in ('15', '20')}
+    assert all(math.isfinite(float(x['cum_obs_l1'])) and float(x['cum_obs_l1']) > 0 for x in r)
+    h15 = {(x['model'], x['seed']): float(x['cum_obs_l1']) for x in r if x['horizon'] == '15'}
+    h20 = {(x['model'], x['seed']): float(x['cum_obs_l1']) for x in r if x['horizon'] == '20'}
+    assert all(h20[k] > h15[k] for k in h15)  # cumulative: more steps, more error
+    assert len(rows(work / 'table8' / 'halfcheetah_2x3_curves.csv')) == 2 * 2 * 20
+    assert (work / 'data' / 'halfcheetah_2x3' / 'train' / 'replay_buffer.npz').exists()
+    assert (work / 'models' / 'halfcheetah_2x3' / 'joint_seed1.pt').exists()
+
+def test_fig_long_horizon(work):
+    out = work / 'figs'
+    papermill('fig_long_horizon', work / 'long.ipynb', **WM, data_dir=work / 'data', model_dir=work / 'models', out_dir=out,
+              horizon=12, context_steps=5, frame_every=6)
+    for f in ('long_horizon.png', 'long_horizon_frames.png', 'long_horizon.gif'): assert (out / f'halfcheetah_2x3_{f}').stat().st_size > 1000
+    r = rows(out / 'halfcheetah_2x3_long_horizon.csv')
+    assert {x['model'] for x in r} == {'real', 'dima', 'joint'} and len(r) == 3 * 12
+
+def test_fig_permutation(work):
+    out = work / 'figs'
+    papermill('fig_permutation', work / 'perm.ipynb', **WM, data_dir=work / 'data', model_dir=work / 'models', out_dir=out,
+              horizon=10, n_segments=8)
+    assert (out / 'halfcheetah_2x3_permutation.png').stat().st_size > 1000
+    r = rows(out / 'halfcheetah_2x3_permutation.csv')
+    assert len(r) == 10 and all(x['orders'] == '2' and float(x['model_error']) > 0 for x in r)
+
+def test_ablation_joint(work):
+    res = work / 'results'
+    papermill('exp_ablation_joint', work / 'ablation.ipynb', task='halfcheetah_2x3', preset='smoke', budgets='1000,2000', seeds=0,
+              results_root=res, resume=False, threads=1)
+    r = rows(res / 'ablation' / 'halfcheetah_2x3.csv')
+    assert [x['budget'] for x in r] == ['1000', '2000']
+    assert all(math.isfinite(float(x['dima_mean'])) and math.isfinite(float(x['dima_joint_mean'])) for x in r)
+    assert [int(x['step']) for x in rows(res / 'halfcheetah_2x3' / 'dima_joint' / 'seed0.csv')] == [0, 1000, 2000]
+
+def test_bidexhands(work):
+    res = work / 'results'
+    text = papermill('exp_bidexhands', work / 'dex.ipynb', task='door_open_outward', method='dima', preset='smoke',
+                     run_dir=work / 'run_dex', results_root=res, threads=1)
+    r = rows(res / 'door_open_outward' / 'dima' / 'seed0.csv')
+    assert [int(x['step']) for x in r] == [0, 1000, 2000] and all(math.isfinite(float(x['return'])) for x in r)
+    assert 'paper_mean' in text and 'MuJoCo rebuild' in text
+
+def test_results(work):
+    "results.ipynb over the runs above: Table 1 rows, the ablation, Table 8 and the learning-curve figure."
+    res = work / 'results'
+    if not (res / 'table8').exists(): (res / 'table8').mkdir(parents=True); (res / 'table8' / 'halfcheetah_2x3.csv').write_bytes((work / 'table8' / 'halfcheetah_2x3.csv').read_bytes())
+    text = papermill('results', work / 'results.ipynb', results_root=res, figures=work / 'res_figs')
+    assert (work / 'res_figs' / 'learning_curves.png').stat().st_size > 1000
+    for s in ('door_open_outward', 'dima_joint', 'Sequential', 'paper_budget', 'cells have a number of ours'): assert s in text, s
