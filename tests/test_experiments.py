@@ -74,3 +74,9 @@ def test_results(work):
     text = papermill('results', work / 'results.ipynb', results_root=res, figures=work / 'res_figs')
     assert (work / 'res_figs' / 'learning_curves.png').stat().st_size > 1000
     for s in ('door_open_outward', 'dima_joint', 'Sequential', 'paper_budget', 'cells have a number of ours'): assert s in text, s
+
+def test_reveal(work):
+    papermill('exp_reveal', work / 'reveal.ipynb', task='linear_3agent', variants='dima,joint', seeds=0, episodes=4, test_episodes=2,
+              preset='smoke', width=32, depth=1, denoiser_steps=20, batch_size=32, n_segments=16, imagine_batch=16, out_dir=work / 'reveal')
+    r = rows(work / 'reveal' / 'linear_3agent.csv')
+    assert [x['variant'] for x in r] == ['joint', 'dima'] and all(math.isfinite(float(x['one_step_l1'])) for x in r)
