@@ -63,19 +63,23 @@ def fixed_dataset(
     d = Path(folder) / task
     spec = {'task': task, 'episodes': episodes, 'test_episodes': test_episodes, 'seed': seed, 'scale': scale, 'policy': 'uniform random'}
     env = make_env(task, seed=seed)
-    if (d / 'dataset.json').exists():
-        saved = json.loads((d / 'dataset.json').read_text())
+    saved = json.loads((d / 'dataset.json').read_text()) if (d / 'dataset.json').exists() else None
+    if saved is not None:
         diff = {k: (saved.get(k), v) for k, v in spec.items() if saved.get(k) != v}
         if diff: raise ValueError(f"The dataset in {d} was collected differently ({', '.join(f'{k}: saved {a!r}, asked {b!r}' for k, (a, b) in diff.items())}); "
                                   f"pass the saved settings, another folder, or delete {d} to collect anew")
+    if saved is not None and all((d / s / ReplayBuffer.FILE).exists() for s in ('train', 'test')):
         train, test = ReplayBuffer.load(d / 'train'), ReplayBuffer.load(d / 'test')
-    else:
+    else:  # first time, or only dataset.json was kept (the arrays are not in git): collect, the same way
         t0 = time.time()
         _, train = random_buffer(task, episodes, seed, scale)
         _, test = random_buffer(task, test_episodes, seed + 1000, scale)
+        got = {'train_transitions': len(train), 'test_transitions': len(test)}
+        if saved is not None and any(saved.get(k) != v for k, v in got.items()):
+            raise RuntimeError(f"Collecting {d} again from its dataset.json gave {got}, not the recorded "
+                               f"{ {k: saved.get(k) for k in got} }: this environment is not the one it was collected with")
         train.save(d / 'train', compress=True); test.save(d / 'test', compress=True)
-        atomic_write_text(d / 'dataset.json', json.dumps(spec | {'train_transitions': len(train), 'test_transitions': len(test),
-                                                                 'collect_s': round(time.time() - t0, 1)}, indent=1))
+        if saved is None: atomic_write_text(d / 'dataset.json', json.dumps(spec | got | {'collect_s': round(time.time() - t0, 1)}, indent=1))
     dims = (env.n_agents, env.obs_dim, env.act_dim, env.state_dim)
     if (train.n_agents, train.obs_dim, train.act_dim, train.state_dim) != dims:
         raise ValueError(f"The dataset in {d} has sizes {(train.n_agents, train.obs_dim, train.act_dim, train.state_dim)}, "
