@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['OUR_METHOD', 'ALSO_PAPER', 'env_note', 'paper_results', 'load_runs', 'returns_at', 'vs_paper', 'ablation_table',
-           'plot_curves', 'show_run']
+           'wm_error_table', 'plot_curves', 'show_run']
 
 # %% ../nbs/14_report.ipynb #6694cb37
 from pathlib import Path
@@ -76,9 +76,9 @@ def vs_paper(
     p = paper[paper.table == table].rename(columns={'mean': 'paper_mean', 'std': 'paper_std', 'budget_steps': 'paper_budget'})
     keys = ['task', 'method_key'] + (['paper_budget'] if table in (2, 3) else [])
     left = ours.assign(method_key=ours.method.replace(ALSO_PAPER))
-    if 'paper_budget' in keys: left['paper_budget'] = left.budget
-    df = left.merge(p[keys + ['method', 'paper_mean', 'paper_std'] + ([] if 'paper_budget' in keys else ['paper_budget'])].rename(
-        columns={'method': 'paper_method'}), on=keys, how='left')
+    if table in (2, 3): left['paper_budget'] = left.budget
+    p = p[['task', 'method_key', 'paper_budget', 'method', 'paper_mean', 'paper_std']].rename(columns={'method': 'paper_method'})
+    df = left.merge(p, on=keys, how='left')
     df['our_env'] = df.task.map(env_note)
     return df.drop(columns='method_key')
 
@@ -101,6 +101,22 @@ def ablation_table(
     return out.reindex(columns=['task', 'budget'] + cols + ['our_env'])
 
 # %% ../nbs/14_report.ipynb #9ebc7576
+def wm_error_table(
+    rows:pd.DataFrame, # exp_wm_error's rows: task, model, seed, horizon, cum_obs_l1, cum_state_l1, train_transitions, denoiser_steps, preset
+    paper:pd.DataFrame, # from `paper_results`
+)->pd.DataFrame: # one row per task, model and horizon
+    "Table 8: cumulative observation L1, mean and std over seeds, beside the paper's."
+    t = rows.groupby(['task', 'model', 'horizon'], sort=False).agg(
+        mean=('cum_obs_l1', 'mean'), std=('cum_obs_l1', 'std'), seeds=('seed', lambda s: ','.join(map(str, sorted(s.unique())))),
+        state_mean=('cum_state_l1', 'mean'), transitions=('train_transitions', 'first'), denoiser_steps=('denoiser_steps', 'first'),
+        preset=('preset', 'first')).reset_index()
+    p = paper[paper.table == 8].assign(horizon=lambda d: d.metric.str.extract(r'h(\d+)$')[0].astype(int))
+    t = t.merge(p[['task', 'method', 'horizon', 'mean', 'std', 'budget_steps']].rename(columns={
+        'method': 'model', 'mean': 'paper_mean', 'std': 'paper_std', 'budget_steps': 'paper_transitions'}), on=['task', 'model', 'horizon'], how='left')
+    t['our_env'] = t.task.map(env_note)
+    return t
+
+# %% ../nbs/14_report.ipynb #0a97e62b
 def plot_curves(
     ax, # a matplotlib axis
     runs:pd.DataFrame, # rows of one task (any methods and seeds), from `load_runs`
@@ -117,7 +133,7 @@ def plot_curves(
                 ax.axhline(r['mean'], color=color, ls='--', lw=1, label=f"paper {r['method']} at {r['budget_steps']:,}")
     ax.set(xlabel='env steps', ylabel='evaluation return'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
 
-# %% ../nbs/14_report.ipynb #0a97e62b
+# %% ../nbs/14_report.ipynb #4226d752
 def show_run(
     task:str, method:str, seed:int, # the run
     results_root:str|Path='outputs/results', # where its curve is
