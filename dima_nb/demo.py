@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
 from .core import atomic_write, progress_bar, seed_everything
-from .envs import make_env, TASKS
+from .envs.base import make_env, TASKS
 
 # %% ../nbs/99_demo.ipynb #67748857
 def random_rollouts(

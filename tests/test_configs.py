@@ -2,15 +2,15 @@
 import dataclasses, json
 import pytest
 from dima_nb.core import ConfigBase, get_preset, PRESETS
-from dima_nb.config import ExperimentConfig, RunConfig, RolloutConfig, DimaConfig, experiment_config
-from dima_nb.mappo import MAPPOConfig
-from dima_nb.diffusion import DiffusionConfig
-from dima_nb.denoiser import DenoiserConfig
-from dima_nb.reward import RewardConfig
-from dima_nb.vqvae import VQVAEConfig
-from dima_nb.world_model import WorldModelConfig
-from dima_nb.envs import EnvConfig
-from dima_nb.buffer import BufferConfig
+from dima_nb.runs.config import ExperimentConfig, RunConfig, RolloutConfig, DimaConfig, experiment_config
+from dima_nb.learners.mappo import MAPPOConfig
+from dima_nb.world_model.diffusion import DiffusionConfig
+from dima_nb.world_model.denoiser import DenoiserConfig
+from dima_nb.world_model.reward import RewardConfig
+from dima_nb.world_model.vqvae import VQVAEConfig
+from dima_nb.world_model.model import WorldModelConfig
+from dima_nb.envs.base import EnvConfig
+from dima_nb.data.buffer import BufferConfig
 
 CONFIGS = [ExperimentConfig, RunConfig, RolloutConfig, DimaConfig, EnvConfig, BufferConfig, MAPPOConfig, DiffusionConfig,
            DenoiserConfig, RewardConfig, VQVAEConfig, WorldModelConfig]
@@ -39,8 +39,8 @@ def test_papermill_style_overrides():
 
 def test_dima_joint_is_the_papers_joint_ablation(tmp_path):
     "dima_joint reveals every action at every step and trains with the plain loss (no sampler-state training)."
-    from dima_nb.config import experiment_config
-    from dima_nb.train import DimaTrainer
+    from dima_nb.runs.config import experiment_config
+    from dima_nb.runs.train import DimaTrainer
     seq = experiment_config('smoke', method='dima')
     assert seq.wm.diffusion.reveal == 'cumulative' and seq.wm.diffusion.chain_frac > 0  # the default 'dima' variant
     tr = DimaTrainer(experiment_config('smoke', method='dima_joint'), run_dir=tmp_path / 'run', quiet=True)

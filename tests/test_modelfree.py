@@ -2,8 +2,8 @@
 import csv, math, subprocess
 import pytest, torch
 from conftest import BIN
-from dima_nb.config import experiment_config
-from dima_nb.modelfree import ModelFreeRunner
+from dima_nb.runs.config import experiment_config
+from dima_nb.methods.modelfree import ModelFreeRunner
 
 def _cfg(tmp_path, method='mappo', steps=600, **ov):
     return experiment_config('smoke', task='linear_3agent', method=method, env_steps=steps,

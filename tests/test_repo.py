@@ -15,9 +15,10 @@ def test_library_matches_notebooks(tmp_path):
     for name in ('nbs', 'dima_nb'): shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns('__pycache__'))
     shutil.copy(ROOT / 'settings.ini', tmp_path / 'settings.ini')
     subprocess.run([str(BIN / 'nbdev_export')], cwd=tmp_path, check=True, capture_output=True)
-    stale = [p.name for p in sorted((ROOT / 'dima_nb').glob('*.py'))
-             if (tmp_path / 'dima_nb' / p.name).read_text() != p.read_text()]
-    new = [p.name for p in (tmp_path / 'dima_nb').glob('*.py') if not (ROOT / 'dima_nb' / p.name).exists()]
+    rel = lambda base: {str(p.relative_to(base)) for p in base.rglob('*.py') if '__pycache__' not in p.parts}
+    ours, exported = rel(ROOT / 'dima_nb'), rel(tmp_path / 'dima_nb')
+    stale = sorted(f for f in ours & exported if (tmp_path / 'dima_nb' / f).read_text() != (ROOT / 'dima_nb' / f).read_text())
+    new = sorted(exported - ours)
     assert not stale and not new, f"dima_nb/ is out of step with nbs/ (run nbdev_export): changed {stale}, missing {new}"
 
 def test_readme_mentions_the_two_commands():

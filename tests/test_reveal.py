@@ -1,6 +1,6 @@
 "The world model's default reveal variant keeps sequential reveal; the paper's scheme stays one override away."
-from dima_nb.config import experiment_config
-from dima_nb.diffusion import DiffusionConfig, reveal_variant, REVEAL_VARIANTS, sampler_steps
+from dima_nb.runs.config import experiment_config
+from dima_nb.world_model.diffusion import DiffusionConfig, reveal_variant, REVEAL_VARIANTS, sampler_steps
 
 def test_default_preset_uses_the_dima_variant():
     for preset in ('smoke', 'cpu', 'paper'):

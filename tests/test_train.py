@@ -2,8 +2,8 @@
 import subprocess
 import numpy as np, pytest, torch
 from conftest import BIN
-from dima_nb.config import experiment_config
-from dima_nb.train import DimaTrainer, train
+from dima_nb.runs.config import experiment_config
+from dima_nb.runs.train import DimaTrainer, train
 
 def _cfg(tmp_path, steps, method='dima'):
     return experiment_config('smoke', task='linear_3agent', method=method, env_steps=steps,
