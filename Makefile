@@ -24,11 +24,13 @@ $(STAMP): settings.ini setup.py
 	@touch $(STAMP)
 
 # The experiment notebook at the smoke preset: DIMA on halfcheetah_2x3 end to end in about a minute on a CPU.
+# Everything it writes (executed notebook, run folder, curve and its record) goes under outputs/tmp/demo/, which git
+# ignores: the demo changes no tracked file. resume False moves an earlier demo run aside.
 demo: $(STAMP)
-	@mkdir -p outputs/demo
-	$(BIN)/papermill nbs/exp_mamujoco.ipynb outputs/demo/exp_mamujoco_smoke.ipynb -k python3 --log-level WARNING \
+	@mkdir -p outputs/tmp/demo
+	$(BIN)/papermill nbs/exp_mamujoco.ipynb outputs/tmp/demo/exp_mamujoco_smoke.ipynb -k python3 --log-level WARNING \
 		-p task halfcheetah_2x3 -p method dima -p preset smoke -p resume False \
-		-p run_dir outputs/runs/demo -p results_root outputs/demo/results
+		-p run_dir outputs/tmp/demo/run -p results_root outputs/tmp/demo/results
 
 # nbdev_test runs every notebook (cells flagged slow or gpu are skipped); pytest runs tests/.
 test: $(STAMP)

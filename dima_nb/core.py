@@ -228,13 +228,14 @@ class Logger:
     def __init__(self,
                  run_dir:str|Path, # the run folder; CSVs go to `metrics/`, TensorBoard files to `tb/`
                  tensorboard:bool=True, # also write TensorBoard event files
+                 purge_step:int|None=None, # resuming: TensorBoard drops earlier sessions' events at this step and later
                 ):
         self.dir = Path(run_dir); (self.dir/'metrics').mkdir(parents=True, exist_ok=True)
         self._cols: dict[str, list[str]] = {}
         self.tb = None
         if tensorboard:
             from torch.utils.tensorboard import SummaryWriter
-            self.tb = SummaryWriter(log_dir=str(self.dir/'tb'))
+            self.tb = SummaryWriter(log_dir=str(self.dir/'tb'), purge_step=purge_step)
 
     def csv_path(self, group:str)->Path: return self.dir/'metrics'/f'{group}.csv'
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
 from .core import atomic_write, progress_bar, seed_everything
-from .envs.base import make_env, TASKS
+from .envs import make_env, run_episode, TASKS
 
 # %% ../nbs/99_demo.ipynb #67748857
 def random_rollouts(
@@ -27,13 +27,11 @@ def random_rollouts(
     limit = min(max_steps or env.episode_limit, env.episode_limit)
     rows, bar = [], progress_bar(episodes * limit, f'random {task}', unit='env step')
     for ep in range(episodes):
-        env.reset(); ret, t0 = 0.0, time.perf_counter()
-        for t in range(limit):
-            _, _, r, term, trunc, _ = env.step(env.random_actions())
-            ret += r; bar.update(1)
-            if term or trunc: break
-        rows.append({'episode': ep, 'return': ret, 'length': t + 1, 'terminated': int(term),
-                     'steps_per_s': (t + 1) / (time.perf_counter() - t0)})
+        t0 = time.perf_counter()
+        e = run_episode(env, lambda obs, state: env.random_actions(), max_steps=limit, record=False)
+        bar.update(e.length)
+        rows.append({'episode': ep, 'return': e.ret, 'length': e.length, 'terminated': int(e.terminated[-1]),
+                     'steps_per_s': e.length / (time.perf_counter() - t0)})
     bar.close(); env.close()
     if out is not None:
         path = Path(out) / f'random_{task}.csv'

@@ -9,7 +9,7 @@ from dima_nb.world_model.denoiser import DenoiserConfig
 from dima_nb.world_model.reward import RewardConfig
 from dima_nb.world_model.vqvae import VQVAEConfig
 from dima_nb.world_model.model import WorldModelConfig
-from dima_nb.envs.base import EnvConfig
+from dima_nb.envs import EnvConfig
 from dima_nb.data.buffer import BufferConfig
 
 CONFIGS = [ExperimentConfig, RunConfig, RolloutConfig, DimaConfig, EnvConfig, BufferConfig, MAPPOConfig, DiffusionConfig,

@@ -1,5 +1,5 @@
 "Every experiment and figure notebook through papermill at the smoke preset: it runs and writes its table or figure."
-import csv, math, subprocess
+import csv, json, math, shutil, subprocess
 import pytest
 from conftest import BIN, ROOT
 
@@ -12,6 +12,10 @@ def papermill(nb, out, **params):
     return out.read_text()
 
 def rows(path): return list(csv.DictReader(open(path)))
+
+def record(curve):
+    "The provenance record beside a results CSV."
+    return json.loads(curve.with_suffix('.json').read_text())
 
 @pytest.fixture(scope='module')
 def work(tmp_path_factory):
@@ -26,6 +30,7 @@ def test_wm_error(work):
               data_dir=work / 'data', model_dir=work / 'models', out_dir=work / 'table8')
     r = rows(work / 'table8' / 'halfcheetah_2x3.csv')
     assert {(x['model'], x['seed'], x['horizon']) for x in r} == {(m, s, h) for m in ('Sequential', 'Joint') for s in '01' for h in ('15', '20')}
+    assert {x['preset'] for x in r} == {'smoke'}
     assert all(math.isfinite(float(x['cum_obs_l1'])) and float(x['cum_obs_l1']) > 0 for x in r)
     h15 = {(x['model'], x['seed']): float(x['cum_obs_l1']) for x in r if x['horizon'] == '15'}
     h20 = {(x['model'], x['seed']): float(x['cum_obs_l1']) for x in r if x['horizon'] == '20'}
@@ -54,26 +59,35 @@ def test_ablation_joint(work):
     res = work / 'results'
     papermill('exp_ablation_joint', work / 'ablation.ipynb', task='halfcheetah_2x3', preset='smoke', budgets='1000,2000', seeds=0,
               results_root=res, resume=False, threads=1)
-    r = rows(res / 'ablation' / 'halfcheetah_2x3.csv')
-    assert [x['budget'] for x in r] == ['1000', '2000']
+    r = rows(res / 'smoke' / 'ablation' / 'halfcheetah_2x3.csv')  # <results_root>/<preset>/ablation/<task>.csv
+    assert [(x['preset'], x['budget']) for x in r] == [('smoke', '1000'), ('smoke', '2000')]
     assert all(math.isfinite(float(x['dima_mean'])) and math.isfinite(float(x['dima_joint_mean'])) for x in r)
-    assert [int(x['step']) for x in rows(res / 'halfcheetah_2x3' / 'dima_joint' / 'seed0.csv')] == [0, 1000, 2000]
+    curve = res / 'smoke' / 'halfcheetah_2x3' / 'dima_joint' / 'seed0.csv'
+    assert [int(x['step']) for x in rows(curve)] == [0, 1000, 2000]
+    assert (record(curve)['preset'], record(curve)['method'], record(curve)['status']) == ('smoke', 'dima_joint', 'finished')
 
 def test_bidexhands(work):
     res = work / 'results'
     text = papermill('exp_bidexhands', work / 'dex.ipynb', task='door_open_outward', method='dima', preset='smoke',
                      run_dir=work / 'run_dex', results_root=res, threads=1)
-    r = rows(res / 'door_open_outward' / 'dima' / 'seed0.csv')
+    curve = res / 'smoke' / 'door_open_outward' / 'dima' / 'seed0.csv'
+    r = rows(curve)
     assert [int(x['step']) for x in r] == [0, 1000, 2000] and all(math.isfinite(float(x['return'])) for x in r)
+    assert (record(curve)['preset'], record(curve)['task'], record(curve)['seed']) == ('smoke', 'door_open_outward', 0)
     assert 'paper_mean' in text and 'MuJoCo rebuild' in text
 
 def test_results(work):
-    "results.ipynb over the runs above: Table 1 rows, the ablation, Table 8 and the learning-curve figure."
+    "results.ipynb over the smoke runs above, named explicitly: provenance, Table 1 rows, the ablation, Table 8 and the figure."
     res = work / 'results'
-    if not (res / 'table8').exists(): (res / 'table8').mkdir(parents=True); (res / 'table8' / 'halfcheetah_2x3.csv').write_bytes((work / 'table8' / 'halfcheetah_2x3.csv').read_bytes())
-    text = papermill('results', work / 'results.ipynb', results_root=res, figures=work / 'res_figs')
-    assert (work / 'res_figs' / 'learning_curves.png').stat().st_size > 1000
-    for s in ('door_open_outward', 'dima_joint', 'Sequential', 'paper_budget', 'cells have a number of ours'): assert s in text, s
+    (res / 'smoke' / 'table8').mkdir(parents=True, exist_ok=True)
+    shutil.copy(work / 'table8' / 'halfcheetah_2x3.csv', res / 'smoke' / 'table8' / 'halfcheetah_2x3.csv')
+    text = papermill('results', work / 'results.ipynb', results_root=res, presets='smoke', figures=True)
+    assert (res / 'smoke' / 'figures' / 'learning_curves.png').stat().st_size > 1000
+    for s in ('door_open_outward', 'dima_joint', 'Sequential', 'paper_budget', 'cells have a number of ours',
+              'smoke/door_open_outward/dima/seed0', 'presets reported: smoke'): assert s in text, s
+    # left to itself it reports no smoke run: smoke runs are tests, not results
+    text = papermill('results', work / 'results_default.ipynb', results_root=res)
+    assert 'presets reported: (none); found under' in text and 'smoke/door_open_outward' not in text
 
 def test_reveal(work):
     papermill('exp_reveal', work / 'reveal.ipynb', task='linear_3agent', variants='dima,joint', seeds=0, episodes=4, test_episodes=2,

@@ -24,3 +24,43 @@ def test_library_matches_notebooks(tmp_path):
 def test_readme_mentions_the_two_commands():
     text = (ROOT / 'README.md').read_text()
     assert 'make demo' in text and 'make test' in text
+
+def _import_graph():
+    "Module -> the dima_nb modules it imports at module level (package imports count as their __init__)."
+    import ast
+    pkg = ROOT / 'dima_nb'
+    mods = {('dima_nb.' + '.'.join(p.relative_to(pkg).with_suffix('').parts)).removesuffix('.__init__'): p
+            for p in pkg.rglob('*.py') if '__pycache__' not in p.parts and p.name != '_modidx.py'}
+    graph = {}
+    for name, path in mods.items():
+        base = name.split('.') if path.name == '__init__.py' else name.split('.')[:-1]
+        deps = set()
+        for node in ast.parse(path.read_text()).body:  # module level only: imports inside functions are lazy
+            if isinstance(node, ast.ImportFrom):
+                target = '.'.join(base[:len(base) - node.level + 1] + ([node.module] if node.module else [])) if node.level else node.module
+                if target and target.startswith('dima_nb'):
+                    for alias in node.names:
+                        sub = f'{target}.{alias.name}'
+                        deps.add(sub if sub in mods else target)
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names if a.name.startswith('dima_nb')}
+        graph[name] = {d for d in deps if d in mods and d != name}
+    return graph
+
+def test_no_import_cycles():
+    graph, state, cycles = _import_graph(), {}, []
+    def visit(m, stack):
+        state[m] = 'open'
+        for d in sorted(graph[m]):
+            if state.get(d) == 'open': cycles.append(stack[stack.index(d):] + [d])
+            elif d not in state: visit(d, stack + [d])
+        state[m] = 'done'
+    for m in sorted(graph):
+        if m not in state: visit(m, [m])
+    assert not cycles, f"import cycles: {cycles}"
+
+def test_readme_layout_lists_every_module():
+    "The README's layout table names every module of the package."
+    text = (ROOT / 'README.md').read_text()
+    missing = [m for m in _import_graph() if m != 'dima_nb' and f"`{m.removeprefix('dima_nb.')}`" not in text]
+    assert not missing, f"modules missing from the README's layout table: {missing}"

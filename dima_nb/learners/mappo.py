@@ -286,7 +286,7 @@ class PPOLearner:
                     lp = self.actors.dist(b.obs[:, agent], agent).log_prob(b.action[:, agent]).sum(-1)
                     factor = factor * (lp - b.logp[:, agent]).exp()
         out = {}
-        for k in {k for l in logs for k in l}: out[k] = float(np.mean([l[k] for l in logs if k in l]))
+        for k in dict.fromkeys(k for l in logs for k in l): out[k] = float(np.mean([l[k] for l in logs if k in l]))
         return out
 
     def state_dict(self)->dict:

@@ -6,4 +6,5 @@
 __all__ = []
 
 # %% ../../nbs/pkg_reports.ipynb #imreport
-from .report import load_runs, returns_at, vs_paper, plot_curves, show_run, paper_results
+from .report import (load_runs, returns_at, vs_paper, ablation_table, wm_error_table, plot_curves, show_run,
+                                    paper_results, provenance_table, preset_results_root, env_note)

@@ -7,3 +7,4 @@ __all__ = []
 
 # %% ../../nbs/pkg_runs.ipynb #imruns
 from .config import ExperimentConfig, RunConfig, experiment_config, METHODS
+from .runner import Runner, Method, Iteration, CheckpointStore, ConfigMismatch, evaluate_policy

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from ..core import atomic_torch_save, atomic_write_text, progress_bar, seed_everything
-from ..envs.base import make_env, MultiAgentEnv
+from ..envs import make_env, MultiAgentEnv, run_episode
 from ..data.buffer import ReplayBuffer, BufferConfig
 from .diffusion import reveal_variant
 from .model import WorldModel, WorldModelConfig, world_model_preset
@@ -29,11 +29,8 @@ def collect_random(
     if episodes < 0: raise ValueError(f"episodes must be >= 0, got {episodes}")
     bar = progress_bar(episodes, desc or f'random {env.task}', unit='episode')
     for _ in range(episodes):
-        obs, s, _ = env.reset(); O, S, A, R, Te, Tr, done = [obs], [s], [], [], [], [], False
-        while not done:
-            a = scale * env.random_actions(); obs, s, r, te, tr, _ = env.step(a)
-            O.append(obs); S.append(s); A.append(a); R.append(r); Te.append(te); Tr.append(tr); done = te or tr
-        buffer.add_episode(np.array(S), np.array(O), np.array(A), np.array(R), np.array(Te), np.array(Tr))
+        ep = run_episode(env, lambda obs, state: scale * env.random_actions())
+        buffer.add_episode(ep.states, ep.obs, ep.actions, ep.rewards, ep.terminated, ep.truncated)
         bar.update(1); bar.set_postfix(transitions=len(buffer))
     bar.close()
     return buffer
