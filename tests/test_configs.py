@@ -40,8 +40,8 @@ def test_papermill_style_overrides():
 def test_dima_joint_is_the_papers_joint_ablation(tmp_path):
     "dima_joint reveals every action at every step and trains with the plain loss (no sampler-state training)."
     from dima_nb.runs.config import experiment_config
-    from dima_nb.runs.train import DimaTrainer
+    from dima_nb.runs.train import make_runner
     seq = experiment_config('smoke', method='dima')
     assert seq.wm.diffusion.reveal == 'cumulative' and seq.wm.diffusion.chain_frac > 0  # the default 'dima' variant
-    tr = DimaTrainer(experiment_config('smoke', method='dima_joint'), run_dir=tmp_path / 'run', quiet=True)
+    tr = make_runner(experiment_config('smoke', method='dima_joint'), run_dir=tmp_path / 'run', quiet=True)
     assert (tr.cfg.wm.diffusion.reveal, tr.cfg.wm.diffusion.chain_frac) == ('joint', 0.0)

@@ -63,6 +63,13 @@ def _compare(run_a, res_a, run_b, res_b, method):
         left = [p for p in root.rglob('*') if p.name.endswith('.tmp') or p.name.startswith('.tmp-')]
         assert not left, f"temporary files left: {left}"
     assert json.loads((res_b / curve).with_suffix('.json').read_text())['status'] == 'finished'
+    # TensorBoard: the killed run's events after each checkpoint are purged on resume, so every step appears once
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    def tb(run):
+        ea = EventAccumulator(str(run / 'tb')); ea.Reload()
+        return {tag: [(e.step, e.value) for e in ea.Scalars(tag)] for tag in ea.Tags()['scalars'] if not tag.startswith('perf/')}
+    ta, tb_ = tb(run_a), tb(run_b)
+    assert ta.keys() == tb_.keys() and ta == tb_
 
 @pytest.mark.parametrize('method', ['dima', 'mappo', 'happo'])
 def test_killed_and_resumed_equals_uninterrupted(tmp_path, method):

@@ -94,3 +94,14 @@ def test_reveal(work):
               preset='smoke', width=32, depth=1, denoiser_steps=20, batch_size=32, n_segments=16, imagine_batch=16, out_dir=work / 'reveal')
     r = rows(work / 'reveal' / 'linear_3agent.csv')
     assert [x['variant'] for x in r] == ['joint', 'dima'] and all(math.isfinite(float(x['one_step_l1'])) for x in r)
+
+@pytest.mark.parametrize('method', ['dima', 'mappo'])
+def test_bidexhands_isaac_backend_on_the_stand_in(work, method):
+    "The run skeleton drives Isaac Gym's already-batched environment (here its stand-in) for DIMA and the model-free methods."
+    res = work / 'results_standin'
+    papermill('exp_bidexhands', work / f'dex_standin_{method}.ipynb', task='door_open_outward', method=method, preset='smoke',
+              backend='standin', run_dir=work / f'run_standin_{method}', results_root=res, threads=1)
+    curve = res / 'smoke' / 'isaac_StandIn' / method / 'seed0.csv'
+    r = rows(curve)
+    assert [int(x['step']) for x in r][0] == 0 and int(r[-1]['step']) >= 2000 and all(math.isfinite(float(x['return'])) for x in r)
+    assert record(curve)['task'] == 'isaac:StandIn' and record(curve)['status'] == 'finished'
