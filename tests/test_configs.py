@@ -45,3 +45,16 @@ def test_dima_joint_is_the_papers_joint_ablation(tmp_path):
     assert seq.wm.diffusion.reveal == 'cumulative' and seq.wm.diffusion.chain_frac > 0  # the default 'dima' variant
     tr = make_runner(experiment_config('smoke', method='dima_joint'), run_dir=tmp_path / 'run', quiet=True)
     assert (tr.cfg.wm.diffusion.reveal, tr.cfg.wm.diffusion.chain_frac) == ('joint', 0.0)
+
+def test_the_run_seed_decides_every_seed(tmp_path):
+    "`run.seed` (however it is set) derives every environment's seed; two run seeds share no environment or evaluation seed."
+    from dima_nb.runs.train import make_runner
+    from dima_nb.envs import derive_seeds
+    mk = lambda name, **kw: make_runner(experiment_config('smoke', task='linear_3agent', method='mappo', **kw)
+                                        .override({'run.results_root': str(tmp_path / 'res')}), tmp_path / name, quiet=True)
+    a, b, c = mk('a', overrides={'run.seed': 3}), mk('b', seed=3), mk('c', seed=4)
+    assert a.seeds == b.seeds and a.seeds['train_envs'] == derive_seeds(3, 2, 'train')
+    assert [e.seed for e in a.env.envs] == a.seeds['train_envs']
+    for k in ('train_envs', 'eval_episodes'): assert not set(a.seeds[k]) & set(c.seeds[k]), k
+    assert 'seed' not in EnvConfig.field_names()  # no second seed that an override could leave behind
+    assert a.method.learner.cfg.algo == 'mappo' and b.cfg.run.seed == 3

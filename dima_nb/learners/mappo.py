@@ -253,8 +253,10 @@ class PPOLearner:
         params = self.actors.nets[0 if agent is None or self.actors.shared else agent].parameters()
         gn = nn.utils.clip_grad_norm_(params, c.max_grad_norm)
         opt.step()
+        with torch.no_grad(): log_ratio = ratio.log()
         return {'policy_loss': loss.item(), 'entropy': ent.item(), 'actor_grad_norm': gn.item(),
-                'clip_frac': ((ratio - 1).abs() > c.clip).float().mean().item()}
+                'clip_frac': ((ratio - 1).abs() > c.clip).float().mean().item(),
+                'approx_kl': ((ratio - 1) - log_ratio).mean().item()}  # the k3 estimator of KL(old || new), >= 0
 
     def _minibatches(self, n:int, gen:torch.Generator):
         perm = torch.randperm(n, generator=gen, device='cpu').to(self.device)
@@ -264,11 +266,7 @@ class PPOLearner:
         "PPO epochs over the batch: the critic, then the actors (jointly, or agent by agent for HAPPO)."
         c = self.cfg
         gen = generator if generator is not None else torch.Generator().manual_seed(int(torch.randint(0, 2**31, ()).item()))
-        self.critic.head.update(b.ret)
-        if isinstance(self.critic.norm, RunningNorm):  # running input statistics, before the epochs
-            self.critic.norm.update(torch.cat([b.state, b.prev_action.flatten(-2)], -1))
-        for i, net in enumerate(self.actors.nets):
-            if isinstance(net.net[0], RunningNorm): net.net[0].update(b.obs if self.actors.shared else b.obs[:, i])
+        self.critic.head.update(b.ret)  # PopArt: new target statistics, the head rescaled so its outputs are unchanged
         adv = (b.adv - b.adv.mean()) / (b.adv.std() + 1e-8)
         logs = []
         for _ in range(c.epochs):
@@ -285,8 +283,15 @@ class PPOLearner:
                 with torch.no_grad():  # this agent's new ratio weights the agents after it
                     lp = self.actors.dist(b.obs[:, agent], agent).log_prob(b.action[:, agent]).sum(-1)
                     factor = factor * (lp - b.logp[:, agent]).exp()
+        # The running input statistics are frozen during the epochs (the stored log-probabilities and values were
+        # computed with them, so the first ratio is exactly 1) and take in this batch afterwards.
+        if isinstance(self.critic.norm, RunningNorm): self.critic.norm.update(torch.cat([b.state, b.prev_action.flatten(-2)], -1))
+        for i, net in enumerate(self.actors.nets):
+            if isinstance(net.net[0], RunningNorm): net.net[0].update(b.obs if self.actors.shared else b.obs[:, i])
         out = {}
         for k in dict.fromkeys(k for l in logs for k in l): out[k] = float(np.mean([l[k] for l in logs if k in l]))
+        var_ret = b.ret.var()
+        out['explained_variance'] = float(1 - (b.ret - b.value).var() / var_ret) if var_ret > 0 else float('nan')
         return out
 
     def state_dict(self)->dict:

@@ -32,7 +32,9 @@ class DenoiserConfig(ConfigBase):
     weight_decay:float=0.01 # AdamW weight decay
     warmup_steps:int=100 # linear learning-rate warm-up
     grad_clip:float=1.0 # gradient clipping (global norm)
-    ema_decay:float=0.995 # decay of the exponential moving average of the weights (used for sampling)
+    ema_decay:float=0.995 # largest decay of the exponential moving average of the weights (used for sampling)
+    ema_warmup:int=100 # the first steps copy the weights into the EMA (ema-pytorch's `update_after_step`)
+    ema_power:float=2/3 # then the decay warms up as 1 - (1 + k)^-ema_power after k averaging steps, capped at ema_decay
     batch_size:int=64 # transitions per denoiser training step
 
     def validate(self):
@@ -42,6 +44,7 @@ class DenoiserConfig(ConfigBase):
         if self.noise_emb_dim < 2 or self.noise_emb_dim % 2: raise ValueError(f"noise_emb_dim must be even and >= 2, got {self.noise_emb_dim}")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
         if not 0 <= self.ema_decay < 1: raise ValueError(f"ema_decay must be in [0, 1), got {self.ema_decay}")
+        if self.ema_warmup < 0 or self.ema_power <= 0: raise ValueError(f"need ema_warmup >= 0 and ema_power > 0, got {self.ema_warmup}, {self.ema_power}")
         if self.lr <= 0 or self.weight_decay < 0 or self.grad_clip <= 0 or self.warmup_steps < 0:
             raise ValueError("need lr > 0, weight_decay >= 0, grad_clip > 0 and warmup_steps >= 0")
         return self

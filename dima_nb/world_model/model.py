@@ -7,7 +7,8 @@ __all__ = ['WorldModelConfig', 'world_model_preset', 'WorldModel', 'denoiser_bat
            'wm_state_dict', 'wm_load_state_dict', 'ImaginedEnv', 'evaluate_world_model']
 
 # %% ../../nbs/08_world_model.ipynb #1f42481f
-import copy, math, time
+import math, time
+from ema_pytorch import EMA
 from dataclasses import dataclass, field
 import numpy as np
 import torch
@@ -61,7 +62,9 @@ class WorldModel(nn.Module):
         self.cfg, self.n_agents, self.state_dim, self.obs_dim, self.act_dim = cfg, n_agents, state_dim, obs_dim, act_dim
         self.T = cfg.denoiser.history
         self.denoiser = DenoiserModel(cfg.denoiser, cfg.diffusion, state_dim, n_agents, act_dim)
-        self.denoiser_ema = copy.deepcopy(self.denoiser).requires_grad_(False)
+        d = cfg.denoiser  # the weights' moving average, with ema-pytorch's warm-up (a copy first, then a growing decay)
+        self.ema = EMA(self.denoiser, beta=d.ema_decay, update_after_step=d.ema_warmup, update_every=1, power=d.ema_power,
+                       include_online_model=False)
         self.reward = RewardModel(cfg.reward, state_dim, n_agents, act_dim)
         self.decoder = StateDecoder(cfg.vqvae, state_dim, n_agents, obs_dim)
         self.register_buffer('state_mean', torch.zeros(state_dim)); self.register_buffer('state_std', torch.ones(state_dim))
@@ -74,6 +77,11 @@ class WorldModel(nn.Module):
         self.sched_reward = _warmup(self.opt_reward, r.warmup_steps)
         self.opt_decoder = torch.optim.Adam(self.decoder.parameters(), lr=cfg.vqvae.lr)
         self.rounds = 0
+
+    @property
+    def denoiser_ema(self)->nn.Module:
+        "The EMA copy of the denoiser (what the sampler uses)."
+        return self.ema.ema_model
 
     @property
     def device(self)->torch.device: return self.state_mean.device
@@ -113,11 +121,6 @@ def denoiser_batch(wm:WorldModel, buffer:ReplayBuffer, batch:int)->dict:
     return dict(next_state=s[:, T], hist_states=s[:, :T], hist_actions=wm._t(seg.actions[:, :T - 1]),
                 actions=wm._t(seg.actions[:, T - 1]), hist_mask=wm._t(seg.state_mask[:, :T], torch.bool))
 
-@torch.no_grad()
-def _ema_update(ema:nn.Module, model:nn.Module, decay:float):
-    for pe, pm in zip(ema.parameters(), model.parameters()): pe.lerp_(pm, 1 - decay)
-    for be, bm in zip(ema.buffers(), model.buffers()): be.copy_(bm)
-
 def update(self:WorldModel,
            buffer:ReplayBuffer, # replay to sample from
           )->dict: # mean losses and seconds per component
@@ -135,7 +138,7 @@ def update(self:WorldModel,
         loss = self.denoiser.loss(**denoiser_batch(self, buffer, cfg.denoiser.batch_size))
         _check_finite(loss, 'denoiser')
         _step(self.opt_denoiser, self.denoiser.parameters(), loss, cfg.denoiser.grad_clip, self.sched_denoiser)
-        _ema_update(self.denoiser_ema, self.denoiser, cfg.denoiser.ema_decay); losses.append(loss.item())
+        self.ema.update(); losses.append(loss.item())
     if losses: out['denoiser/loss'] = float(np.mean(losses))
     t2 = time.perf_counter(); logs = []
     for _ in range(cfg.reward_steps):
