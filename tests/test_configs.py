@@ -37,14 +37,25 @@ def test_papermill_style_overrides():
     with pytest.raises(ValueError, match='valid tasks'): experiment_config('smoke', task='ant_8x1')
 
 
-def test_dima_joint_is_the_papers_joint_ablation(tmp_path):
-    "dima_joint reveals every action at every step and trains with the plain loss (no sampler-state training)."
-    from dima_nb.runs.config import experiment_config
-    from dima_nb.runs.train import make_runner
-    seq = experiment_config('smoke', method='dima')
-    assert seq.wm.diffusion.reveal == 'cumulative' and seq.wm.diffusion.chain_frac > 0  # the default 'dima' variant
-    tr = make_runner(experiment_config('smoke', method='dima_joint'), run_dir=tmp_path / 'run', quiet=True)
-    assert (tr.cfg.wm.diffusion.reveal, tr.cfg.wm.diffusion.chain_frac) == ('joint', 0.0)
+ABLATION_PAIRS = {('dima', 'dima_joint'): ['wm.diffusion.reveal'],  # the paper's ablation (Tables 2, 3, 8)
+                  ('dima_chain', 'dima_chain_joint'): ['wm.diffusion.reveal']}  # the same question for our variant
+
+@pytest.mark.parametrize('preset', ['smoke', 'cpu', 'paper'])
+def test_each_ablation_pair_differs_in_exactly_the_documented_setting(preset):
+    from dima_nb.methods.dima import DimaMethod
+    from dima_nb.runs.config import config_diff
+    for (a, b), keys in ABLATION_PAIRS.items():
+        ca, cb = (DimaMethod.configure(experiment_config(preset, method=m)) for m in (a, b))
+        assert [k for k, *_ in config_diff(ca.to_dict(), cb.to_dict()) if k != 'run.method'] == keys, (a, b)
+
+@pytest.mark.parametrize('preset', ['smoke', 'cpu', 'paper'])
+def test_dima_is_the_papers_scheme_in_every_preset(preset):
+    "The name decides the algorithm: `dima` reveals one agent per step in descending order and trains with the paper's loss."
+    from dima_nb.methods.dima import DimaMethod
+    d = DimaMethod.configure(experiment_config(preset, method='dima')).wm.diffusion
+    assert (d.reveal, d.order, d.chain_frac, d.extra_joint_steps, d.sigma_offset) == ('single', 'descending', 0.0, 0, 0.3)
+    c = DimaMethod.configure(experiment_config(preset, method='dima_chain')).wm.diffusion
+    assert (c.reveal, c.chain_frac) == ('cumulative', 0.75)
 
 def test_the_run_seed_decides_every_seed(tmp_path):
     "`run.seed` (however it is set) derives every environment's seed; two run seeds share no environment or evaluation seed."

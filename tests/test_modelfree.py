@@ -28,7 +28,7 @@ def test_cli_smoke_run(tmp_path, method):
 def test_unknown_method_is_rejected(tmp_path):
     r = subprocess.run([str(BIN / 'dima-train'), '--method', 'qmix', '--preset', 'smoke', '--run_dir', str(tmp_path)],
                        capture_output=True, text=True, timeout=300)
-    assert r.returncode != 0 and 'valid methods: dima, dima_joint, mappo, happo' in r.stderr
+    assert r.returncode != 0 and 'valid methods: dima, dima_joint, dima_chain, dima_chain_joint, mappo, happo' in r.stderr
 
 def test_stop_and_resume_restores_everything(tmp_path):
     first = Runner(_cfg(tmp_path, steps=400), OnPolicy, tmp_path / 'run', quiet=True); first.run()

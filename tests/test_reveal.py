@@ -1,16 +1,22 @@
-"The world model's default reveal variant keeps sequential reveal; the paper's scheme stays one override away."
+"The presets keep the paper's diffusion; the method's name picks the reveal variant (methods.dima.DIMA_VARIANTS)."
+import pytest
 from dima_nb.runs.config import experiment_config
 from dima_nb.world_model.diffusion import DiffusionConfig, reveal_variant, REVEAL_VARIANTS, sampler_steps
+from dima_nb.methods.dima import DimaMethod, DIMA_VARIANTS
 
-def test_default_preset_uses_the_dima_variant():
+def test_presets_keep_the_papers_diffusion():
     for preset in ('smoke', 'cpu', 'paper'):
-        d = experiment_config(preset).wm.diffusion
-        assert d == reveal_variant('dima') and d.reveal != 'joint' and d.chain_frac > 0
-        assert sampler_steps(d, 3) == 3  # as many denoiser calls as the joint ablation
+        assert experiment_config(preset).wm.diffusion == DiffusionConfig() == reveal_variant('single')
 
-def test_single_reproduces_the_paper():
-    cfg = experiment_config('cpu', overrides={'wm.diffusion': reveal_variant('single').to_dict()})
-    assert cfg.wm.diffusion == DiffusionConfig() and cfg.wm.diffusion.reveal == 'single' and cfg.wm.diffusion.chain_frac == 0
+def test_our_variant_is_the_chain_variant_at_the_same_cost():
+    d = DimaMethod.configure(experiment_config('cpu', method='dima_chain')).wm.diffusion
+    assert (d.reveal, d.chain_frac, d.chain_step) == ('cumulative', 0.75, 'last') and d.reveal != 'joint'
+    assert sampler_steps(d, 3) == 3  # as many denoiser calls as the joint ablation
+
+def test_a_conflicting_override_is_refused():
+    with pytest.raises(ValueError, match='dima_joint'):
+        DimaMethod.configure(experiment_config('cpu', method='dima', overrides={'wm.diffusion.reveal': 'joint'}))
 
 def test_variants_are_valid():
     for name in REVEAL_VARIANTS: reveal_variant(name).validate()
+    for m in DIMA_VARIANTS: DimaMethod.configure(experiment_config('smoke', method=m)).wm.diffusion.validate()

@@ -16,12 +16,12 @@ from ..learners.mappo import MAPPOConfig
 from ..world_model.model import WorldModelConfig, world_model_preset
 
 # %% ../../nbs/09_config.ipynb #94ce3190
-METHODS = ('dima', 'dima_joint', 'mappo', 'happo')
+METHODS = ('dima', 'dima_joint', 'dima_chain', 'dima_chain_joint', 'mappo', 'happo')
 
 @dataclass
 class RunConfig(ConfigBase):
     "Budget, schedule of evaluation / checkpoints, device and where the run lives."
-    method:str='dima' # 'dima' (sequential world model), 'dima_joint' (ablation), 'mappo' or 'happo' (model-free)
+    method:str='dima' # 'dima' (the paper's DIMA), 'dima_joint' (its ablation), 'dima_chain' / 'dima_chain_joint' (ours), 'mappo', 'happo'
     env_steps:int=1_000_000 # real environment steps to train for (the budget; may grow when a run is resumed)
     eval_every:int=1_000 # evaluate every this many env steps
     eval_episodes:int=10 # deterministic evaluation episodes each time (the same episode seeds every time)

@@ -37,7 +37,7 @@ def train(
 @call_parse
 def main(
     task:str='halfcheetah_2x3', # task (see dima_nb.envs.TASKS)
-    method:str='dima', # 'dima', 'dima_joint', 'mappo' or 'happo'
+    method:str='dima', # 'dima' (the paper's), 'dima_joint' (its ablation), 'dima_chain' or 'dima_chain_joint' (ours), 'mappo' or 'happo'
     preset:str='cpu', # 'smoke', 'cpu' or 'paper'
     seed:int=0, # the run seed (every other seed derives from it)
     env_steps:int=None, # override the preset's budget

@@ -24,7 +24,7 @@ from .vqvae import VQVAEConfig, StateDecoder, vqvae_preset
 @dataclass
 class WorldModelConfig(ConfigBase):
     "The world model's components and how much each trains per round."
-    diffusion:DiffusionConfig=field(default_factory=lambda: reveal_variant('dima')) # noise levels, reveal mode, agent order, sampler, training inputs (default: the 'dima' variant; reveal_variant('single') is the paper's)
+    diffusion:DiffusionConfig=field(default_factory=DiffusionConfig) # noise levels, reveal mode, agent order, sampler, training inputs (default: the 'dima' variant; reveal_variant('single') is the paper's)
     denoiser:DenoiserConfig=field(default_factory=lambda: denoiser_preset('paper')) # denoiser network and optimiser
     reward:RewardConfig=field(default_factory=lambda: reward_preset('paper')) # reward / continuation transformer
     vqvae:VQVAEConfig=field(default_factory=lambda: vqvae_preset('paper')) # state decoder
@@ -43,7 +43,7 @@ def world_model_preset(
     steps = {'smoke': 5, 'cpu': 200, 'paper': 200}
     if name not in steps: raise ValueError(f"Unknown world-model preset {name!r}; valid: {', '.join(steps)}")
     n = steps[name]
-    return WorldModelConfig(reveal_variant('dima'), denoiser_preset(name), reward_preset(name), vqvae_preset(name), n, n, n)
+    return WorldModelConfig(DiffusionConfig(), denoiser_preset(name), reward_preset(name), vqvae_preset(name), n, n, n)
 
 # %% ../../nbs/08_world_model.ipynb #5c8596c4
 def _warmup(opt, steps:int):
