@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'get_device', 'seed_everything', 'repo_root', 'repo_path', 'atomic_write', 'atomic_write_text',
-           'atomic_torch_save', 'write_curve', 'ConfigBase', 'make_run_dir', 'Logger', 'progress_bar', 'Throughput',
-           'register_preset', 'get_preset']
+           'atomic_torch_save', 'write_curve', 'ConfigBase', 'Logger', 'progress_bar', 'Throughput', 'register_preset',
+           'get_preset']
 
 # %% ../nbs/00_core.ipynb #060c52ba
 import csv, dataclasses, datetime, io, json, math, os, random, re, tempfile, time, inspect, typing
@@ -213,16 +213,6 @@ class ConfigBase:
         return '\n'.join(rows)
 
 # %% ../nbs/00_core.ipynb #6aaf1e0d
-def make_run_dir(
-    root:str|Path='outputs/runs', # where runs live
-    *parts:str, # sub-folders, e.g. task, method, f"seed{seed}"
-    config:ConfigBase|None=None, # written to `config.json` when given
-)->Path: # the run folder (created if missing)
-    "Create (or find) a run folder and store its config."
-    d = Path(root).joinpath(*[str(p) for p in parts]); d.mkdir(parents=True, exist_ok=True)
-    if config is not None: atomic_write_text(d/'config.json', config.to_json())
-    return d
-
 class Logger:
     "Scalar metrics to one CSV per group and to TensorBoard."
     def __init__(self,

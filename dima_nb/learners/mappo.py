@@ -225,6 +225,14 @@ class PPOLearner:
         self.actor_opts = [torch.optim.Adam(net.parameters(), lr=cfg.actor_lr, eps=1e-5) for net in self.actors.nets]
         self.critic_opt = torch.optim.Adam(self.critic.parameters(), lr=cfg.critic_lr, eps=1e-5)
 
+    @torch.no_grad()
+    def deterministic_action(self,
+                             obs, # observations `[..., N, O]` (numpy or tensor)
+                            )->np.ndarray: # the mean joint action `[..., N, A]` in [-1, 1]
+        "The deterministic (mean) policy, as environments take it: for evaluation."
+        a, _ = self.actors.act(torch.as_tensor(obs, dtype=torch.float32, device=self.device), deterministic=True)
+        return a.clamp(-1, 1).cpu().numpy()
+
     def _clipped_objective(self, logp_new, logp_old, adv):
         ratio = (logp_new - logp_old).exp()
         return torch.min(ratio * adv, ratio.clamp(1 - self.cfg.clip, 1 + self.cfg.clip) * adv), ratio

@@ -115,10 +115,7 @@ class DimaMethod(Method):
         return Iteration(steps, logs | {'wm_rounds': self.wm_rounds, 'episodes': self.episodes}, times, perf)
 
     # ---- the deterministic policy, for evaluation ----
-    @torch.no_grad()
-    def act(self, obs:np.ndarray)->np.ndarray:
-        a, _ = self.learner.actors.act(torch.as_tensor(obs, dtype=torch.float32, device=self.device), deterministic=True)
-        return a.clamp(-1, 1).cpu().numpy()
+    def act(self, obs:np.ndarray)->np.ndarray: return self.learner.deterministic_action(obs)
 
     def eval_metrics(self)->dict:
         "The world model's open-loop error on replay (once it has trained)."

@@ -38,10 +38,7 @@ class OnPolicy(Method):
         if self.recent_returns: logs['episode_return'] = float(np.mean(self.recent_returns))
         return Iteration(len(batch), logs | {'updates': self.updates}, {'collect': t1 - t0, 'update': time.perf_counter() - t1})
 
-    @torch.no_grad()
-    def act(self, obs:np.ndarray)->np.ndarray:
-        a, _ = self.learner.actors.act(torch.as_tensor(obs, dtype=torch.float32, device=self.device), deterministic=True)
-        return a.clamp(-1, 1).cpu().numpy()
+    def act(self, obs:np.ndarray)->np.ndarray: return self.learner.deterministic_action(obs)
 
     def state_dict(self)->dict:
         return {'learner': self.learner.state_dict(), 'gen': self.gen.get_state(), 'updates': self.updates,

@@ -231,7 +231,7 @@ class Runner:
                  quiet:bool=False, # no progress bar or prints
                 ):
         if resume not in ('auto', True, False): raise ValueError(f"resume must be 'auto', True or False, got {resume!r}")
-        self.cfg, self.method_cls, self.quiet = method_cls.configure(cfg), method_cls, quiet
+        self.cfg, self.quiet = method_cls.configure(cfg), quiet
         self.dir = Path(run_dir).absolute() if run_dir is not None else self.cfg.run_path()
         self.store = CheckpointStore(self.dir)
         state = self._check_folder(resume)  # refuses before anything in the folder changes
