@@ -19,7 +19,7 @@ class BufferConfig(ConfigBase):
     "Replay storage: how much to keep, how long sampled segments are, and how to favour recent data."
     capacity:int=250_000 # most transitions kept; when full, whole oldest episodes are dropped (FIFO)
     segment_len:int=16 # transitions per training segment (the default length of `sample_segments`)
-    recency_weights:tuple[float,...]=() # empty: uniform over transitions; else weights of equal chunks of episodes, oldest first
+    recency_weights:tuple[float,...]=(0.1, 0.1, 0.1, 0.7) # weights of equal chunks of episodes, oldest first (the release's); (): uniform over transitions
     seed:int=0 # seed of the buffer's own random generator
 
     def validate(self):

@@ -50,7 +50,7 @@ class DimaMethod(Method):
         self.wm = WorldModel(cfg.wm, e.n_agents, e.state_dim, e.obs_dim, e.act_dim, e.obs_mask, device)
         self.learner = PPOLearner(e.n_agents, e.obs_dim, e.act_dim, e.state_dim, cfg.policy.override(algo='mappo'), device)
         self.gen = torch.Generator().manual_seed(cfg.run.seed)
-        self.episodes = self.wm_rounds = self.policy_updates = 0
+        self.episodes = self.wm_rounds = self.policy_updates = self.new_steps = 0
         obs, state, _ = env.reset()
         self.obs, self.state = np.asarray(obs, np.float32), np.asarray(state, np.float32)
         self.open = [self._new_episode(i) for i in range(env.batch_size)]  # the episodes in progress, one per environment
@@ -98,13 +98,14 @@ class DimaMethod(Method):
                 | {'imagined_transitions': n, 'imagine_s': t_im, 'ppo_s': t_ppo})
 
     def iterate(self)->Iteration:
-        "Collect until an episode ends; then a world-model round and policy rounds when their time has come."
+        "Collect until an episode ends; then, once `train_every` new env steps have come in (and `start_steps` are stored), a world-model round and policy rounds."
         d = self.cfg.dima
-        t0 = time.perf_counter(); eps, steps = self.collect(); t1 = time.perf_counter()
+        t0 = time.perf_counter(); eps, steps = self.collect(); t1 = time.perf_counter(); self.new_steps += steps
         logs = {'episode_return': float(np.mean([sum(e['rewards']) for e in eps])),
                 'episode_length': float(np.mean([len(e['rewards']) for e in eps]))}
         times, perf = {'collect': t1 - t0}, {}
-        if len(self.buffer) >= d.start_steps:
+        if len(self.buffer) >= d.start_steps and self.new_steps >= d.train_every:  # the release's gate
+            self.new_steps = 0
             logs |= {k: v for k, v in self.wm.update(self.buffer).items() if not k.startswith('time/')}
             self.wm_rounds += 1; t2 = time.perf_counter(); times['world_model'] = t2 - t1
             if self.wm_rounds >= d.policy_warmup_rounds:  # 3. policy in imagination
@@ -117,17 +118,20 @@ class DimaMethod(Method):
     # ---- the deterministic policy, for evaluation ----
     def act(self, obs:np.ndarray)->np.ndarray: return self.learner.deterministic_action(obs)
 
-    def eval_metrics(self)->dict:
-        "The world model's open-loop error on replay (once it has trained)."
-        if self.wm_rounds == 0: return {}
+    def eval_metrics(self, episodes:list|None=None)->dict:
+        "The world model's open-loop error on the evaluation episodes: recent, real, never trained on (once the model has trained)."
         H = self.cfg.dima.horizon
-        w = evaluate_world_model(self.wm, self.buffer, horizon=H, n_segments=64, seed=self.episodes)
+        if self.wm_rounds == 0 or not episodes or max(e.length for e in episodes) < self.wm.T - 1 + H: return {}
+        held = ReplayBuffer(self.buffer.cfg.override(capacity=sum(e.length for e in episodes), recency_weights=()),
+                            self.wm.n_agents, self.wm.obs_dim, self.wm.act_dim, self.wm.state_dim)
+        for e in episodes: held.add_episode(e.states, e.obs, e.actions, e.rewards, e.terminated, e.truncated)
+        w = evaluate_world_model(self.wm, held, horizon=H, n_segments=64, seed=self.episodes)
         return {'wm_one_step_state_l1': w['one_step_state_l1'], f'wm_cum_obs_l1_H{H}': w[f'cum_obs_l1_H{H}']}
 
     # ---- checkpoint ----
     def state_dict(self)->dict:
         return {'wm': self.wm.full_state_dict(), 'learner': self.learner.state_dict(), 'gen': self.gen.get_state(),
-                'counters': {k: getattr(self, k) for k in ('episodes', 'wm_rounds', 'policy_updates')},
+                'counters': {k: getattr(self, k) for k in ('episodes', 'wm_rounds', 'policy_updates', 'new_steps')},
                 'obs': self.obs, 'state': self.state, 'open': self.open}
 
     def load_state_dict(self, d:dict):

@@ -53,14 +53,15 @@ class RolloutConfig(ConfigBase):
 class DimaConfig(ConfigBase):
     "The DIMA schedule: when the world model and the policy start, how much imagination per round."
     start_steps:int=5_000 # world-model training starts once the buffer holds this many transitions
+    train_every:int=200 # a round (world model, then policy) runs after an episode ends once this many env steps have arrived since the last round
     policy_warmup_rounds:int=10 # world-model rounds before the policy starts learning in imagination
     policy_rounds:int=5 # per round: this many times (imagine a batch, then PPO epochs on it)
     imagine_batch:int=600 # imagined trajectories per batch
     horizon:int=15 # imagined steps per trajectory (also the horizon of the logged open-loop error)
 
     def validate(self):
-        for k in ('start_steps', 'policy_warmup_rounds', 'policy_rounds', 'imagine_batch', 'horizon'):
-            if getattr(self, k) < (0 if k in ('start_steps', 'policy_warmup_rounds', 'policy_rounds') else 1):
+        for k in ('start_steps', 'train_every', 'policy_warmup_rounds', 'policy_rounds', 'imagine_batch', 'horizon'):
+            if getattr(self, k) < (0 if k in ('start_steps', 'train_every', 'policy_warmup_rounds', 'policy_rounds') else 1):
                 raise ValueError(f"dima.{k} is out of range: {getattr(self, k)}")
 
 @dataclass

@@ -49,8 +49,10 @@ class Method:
     def act(self, obs:np.ndarray)->np.ndarray:
         "The deterministic joint action `[..., N, A]` in [-1, 1] for observations `[..., N, O]`."
         raise NotImplementedError
-    def eval_metrics(self)->dict:
-        "Extra metrics recorded with each evaluation (e.g. a world model's error)."
+    def eval_metrics(self,
+                     episodes:list|None=None, # the evaluation's episodes (`envs.Episode`, recorded), held out from training; None when the environment is batched
+                    )->dict:
+        "Extra metrics recorded with each evaluation (e.g. a world model's error on the evaluation episodes)."
         return {}
     def state_dict(self)->dict: raise NotImplementedError
     def load_state_dict(self, d:dict): raise NotImplementedError
@@ -181,7 +183,8 @@ def evaluate_policy(
     env, # a single environment, or a batched one (Isaac Gym's)
     act:Callable[[np.ndarray],np.ndarray], # deterministic joint action from observations `[..., N, O]`
     seeds:list[int], # one reset seed per episode (a batched environment runs until this many episodes end)
-)->dict: # return_mean, return_std, length_mean
+    record:bool=False, # also return the recorded episodes under 'episodes' (single environments only)
+)->dict: # return_mean, return_std, length_mean (and episodes)
     "Mean return of a deterministic policy over fixed episodes."
     if hasattr(env, 'batch_size'):  # already batched: run until enough episodes have ended
         obs, _, _ = env.reset(); rets, lens, t = [], [], np.zeros(env.batch_size, int)
@@ -191,9 +194,10 @@ def evaluate_policy(
             rets += list(info['episode_returns']); lens += list(t[done]); t[done] = 0
         rets, lens = rets[:len(seeds)], lens[:len(seeds)]
     else:
-        eps = [run_episode(env, lambda o, s: act(o), seed=s, record=False) for s in seeds]
+        eps = [run_episode(env, lambda o, s: act(o), seed=s, record=record) for s in seeds]
         rets, lens = [e.ret for e in eps], [e.length for e in eps]
-    return {'return_mean': float(np.mean(rets)), 'return_std': float(np.std(rets)), 'length_mean': float(np.mean(lens))}
+    out = {'return_mean': float(np.mean(rets)), 'return_std': float(np.std(rets)), 'length_mean': float(np.mean(lens))}
+    return out | ({'episodes': eps} if record and not hasattr(env, 'batch_size') else {})
 
 # %% ../../nbs/09a_runner.ipynb #r0000021
 def _rng_state()->dict:
@@ -347,8 +351,8 @@ class Runner:
 
     def evaluate(self, log:Logger)->dict:
         "Evaluate now; record it in the eval CSV, TensorBoard, the results CSV and its record."
-        ev = {'step': self.env_steps} | evaluate_policy(self.eval_env, self.method.act, self.seeds['eval_episodes'])
-        ev |= self.method.eval_metrics()
+        ev = {'step': self.env_steps} | evaluate_policy(self.eval_env, self.method.act, self.seeds['eval_episodes'], record=True)
+        ev |= self.method.eval_metrics(ev.pop('episodes', None))
         self.evals.append(ev)
         log.log(self.env_steps, 'eval', **{k: v for k, v in ev.items() if k != 'step'})
         write_curve(self.cfg.results_path(), self.evals)

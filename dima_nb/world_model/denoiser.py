@@ -35,11 +35,12 @@ class DenoiserConfig(ConfigBase):
     ema_decay:float=0.995 # largest decay of the exponential moving average of the weights (used for sampling)
     ema_warmup:int=100 # the first steps copy the weights into the EMA (ema-pytorch's `update_after_step`)
     ema_power:float=2/3 # then the decay warms up as 1 - (1 + k)^-ema_power after k averaging steps, capped at ema_decay
-    batch_size:int=64 # transitions per denoiser training step
+    batch_size:int=64 # segments per denoiser training step
+    ar_steps:int=3 # successive one-step predictions per training segment of history + ar_steps states (release: 3 on 6-step segments); each writes its denoised estimate back as conditioning for the next
 
     def validate(self):
         if self.history < 1: raise ValueError(f"history must be >= 1 (the current state at least), got {self.history}")
-        for k in ('width', 'depth', 'mlp_ratio', 'cond_dim', 'act_emb_dim', 'batch_size'):
+        for k in ('width', 'depth', 'mlp_ratio', 'cond_dim', 'act_emb_dim', 'batch_size', 'ar_steps'):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be >= 1, got {getattr(self, k)}")
         if self.noise_emb_dim < 2 or self.noise_emb_dim % 2: raise ValueError(f"noise_emb_dim must be even and >= 2, got {self.noise_emb_dim}")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
@@ -218,10 +219,34 @@ class DenoiserModel(nn.Module):
              valid:torch.Tensor|None=None, # [B] bool: transitions that count (default all)
              diff_cfg:DiffusionConfig|None=None, # default: the model's
              generator:torch.Generator|None=None, # for sigma, mask and noise draws
-            )->torch.Tensor: # scalar loss
+             return_denoised:bool=False, # also return the one-step denoised estimate [B, S] (no gradient)
+            )->torch.Tensor|tuple[torch.Tensor,torch.Tensor]: # scalar loss (and the estimate)
         "The EDM-weighted denoising loss of a batch of transitions."
         cond = dict(hist_states=hist_states, hist_actions=hist_actions, actions=actions, hist_mask=hist_mask)
-        return self.denoiser.loss(next_state, cond, diff_cfg or self.diff_cfg, n_agents=self.n_agents, generator=generator, valid=valid)
+        return self.denoiser.loss(next_state, cond, diff_cfg or self.diff_cfg, n_agents=self.n_agents, generator=generator,
+                                  valid=valid, return_denoised=return_denoised)
+
+    def segment_loss(self,
+                     states:torch.Tensor, # [B, T + K, S] clean states of each segment (model units), left-padded at episode starts
+                     actions:torch.Tensor, # [B, T + K - 1, N, A] the joint actions between them
+                     state_mask:torch.Tensor, # [B, T + K] bool: real (not padding) states
+                     diff_cfg:DiffusionConfig|None=None, # default: the model's
+                     generator:torch.Generator|None=None, # for sigma, mask and noise draws
+                    )->torch.Tensor: # scalar: the mean of the K one-step losses
+        "K successive one-step losses along each segment; prediction k's denoised estimate (detached) replaces the clean state as prediction k+1's history."
+        T = self.cfg.history; K = states.shape[1] - T
+        if K < 1 or actions.shape[1] != T + K - 1 or state_mask.shape != states.shape[:2]:
+            raise ValueError(f"a segment needs T + K states (T={T}, K >= 1), T + K - 1 actions and a state mask [B, T + K]; got states "
+                             f"{list(states.shape)}, actions {list(actions.shape)}, state_mask {list(state_mask.shape)}")
+        hist, hmask, losses = states[:, :T], state_mask[:, :T], []
+        for k in range(K):
+            valid = state_mask[:, T + k] & hmask[:, -1]  # the transition lies inside one episode
+            loss, est = self.loss(states[:, T + k], hist, actions[:, k:k + T - 1], actions[:, k + T - 1], hmask, valid=valid,
+                                  diff_cfg=diff_cfg, generator=generator, return_denoised=True)
+            losses.append(loss)
+            nxt = torch.where(valid[:, None], est, states[:, T + k])  # the model's own estimate where it made one
+            hist, hmask = torch.cat([hist[:, 1:], nxt[:, None]], 1), torch.cat([hmask[:, 1:], state_mask[:, T + k, None]], 1)
+        return torch.stack(losses).mean()
 
     def predict(self,
                 hist_states:torch.Tensor, # [B, T, S] s_{t-T+1..t} (model units)

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['REVEAL_MODES', 'ORDER_KINDS', 'SOLVERS', 'CHAIN_STEPS', 'REVEAL_VARIANTS', 'REVEALS', 'DiffusionConfig',
            'reveal_variant', 'EDMScalings', 'edm_scalings', 'karras_sigmas', 'sample_train_sigma', 'agent_order',
-           'train_reveal_mask', 'step_reveal_mask', 'sampler_steps', 'sampler_sigmas', 'sampler_mask', 'ChainStates',
-           'sampler_states', 'edm_loss', 'Denoiser', 'sample_next']
+           'train_reveal_mask', 'step_reveal_mask', 'agent_steps', 'sampler_steps', 'sampler_sigmas', 'sampler_mask',
+           'ChainStates', 'sampler_states', 'edm_loss', 'Denoiser', 'sample_next']
 
 # %% ../../nbs/04_diffusion.ipynb #c401dfd6
 import math
@@ -35,7 +35,7 @@ class DiffusionConfig(ConfigBase):
     sigma_min:float=2e-3 # smallest non-zero sampling level (Karras schedule)
     sigma_max:float=5.0 # largest sampling level: the chain starts from sigma_max * N(0, I)
     rho:float=7.0 # curvature of the Karras sampling schedule
-    steps_per_agent:int=1 # denoising steps spent on each agent (n_agents * steps_per_agent steps in all)
+    steps_per_agent:int=0 # denoising steps spent on each agent (N * m in all); 0: the release's rule, 2 when N = 2, else 1
     solver:str='euler' # 'euler' (first order) or 'heun' (second order, one more network call per step but the last)
     reveal:str='single' # 'single': step j sees agent order[j // m] (the paper); 'joint': every step sees all (ablation); 'cumulative': step j sees order[:j // m + 1]
     order:str='descending' # sampling order of agents: 'descending' (n-1..0, Assumption 1), 'ascending' or 'random' (per sample); a permutation can be passed at call time
@@ -48,7 +48,7 @@ class DiffusionConfig(ConfigBase):
         if self.order not in ORDER_KINDS:
             raise ValueError(f"Unknown order {self.order!r}; valid: {', '.join(ORDER_KINDS)} (or pass a permutation as `order=` when sampling)")
         if self.solver not in SOLVERS: raise ValueError(f"Unknown solver {self.solver!r}; valid: {', '.join(SOLVERS)}")
-        if self.steps_per_agent < 1: raise ValueError(f"steps_per_agent must be >= 1, got {self.steps_per_agent}")
+        if self.steps_per_agent < 0: raise ValueError(f"steps_per_agent must be >= 1, or 0 for the release's rule; got {self.steps_per_agent}")
         if self.extra_joint_steps < 0: raise ValueError(f"extra_joint_steps must be >= 0, got {self.extra_joint_steps}")
         if not 0 <= self.chain_frac <= 1: raise ValueError(f"chain_frac must be in [0, 1], got {self.chain_frac}")
         if self.chain_step not in CHAIN_STEPS: raise ValueError(f"Unknown chain_step {self.chain_step!r}; valid: {', '.join(CHAIN_STEPS)}")
@@ -217,12 +217,19 @@ def step_reveal_mask(
     return REVEALS[reveal][1](order, step // steps_per_agent)
 
 # %% ../../nbs/04_diffusion.ipynb #0aa5d72b
+def agent_steps(
+    cfg:DiffusionConfig, # its steps_per_agent (0: the release's rule)
+    n_agents:int, # N
+)->int: # m, the denoising steps spent on each agent
+    "`steps_per_agent`, with 0 resolved by the release's rule: 2 steps per agent when there are 2 agents, else 1."
+    return cfg.steps_per_agent if cfg.steps_per_agent > 0 else (2 if n_agents == 2 else 1)
+
 def sampler_steps(
     cfg:DiffusionConfig, # steps per agent and extra joint steps
     n_agents:int, # N
 )->int: # denoising steps (network calls with the Euler solver) per transition
-    "N * steps_per_agent agent-by-agent steps plus the extra joint steps."
-    return n_agents * cfg.steps_per_agent + cfg.extra_joint_steps
+    "N * m agent-by-agent steps (m from `agent_steps`) plus the extra joint steps."
+    return n_agents * agent_steps(cfg, n_agents) + cfg.extra_joint_steps
 
 def sampler_sigmas(
     cfg:DiffusionConfig, # schedule
@@ -237,7 +244,7 @@ def sampler_mask(
     cfg:DiffusionConfig, # reveal mode, steps per agent, extra joint steps
 )->torch.Tensor: # bool [B, N]
     "The reveal mask of sampler step j: `step_reveal_mask` for the agent-by-agent steps, everyone after them."
-    n, m = order.shape[1], cfg.steps_per_agent
+    n = order.shape[1]; m = agent_steps(cfg, n)
     if n * m <= step < sampler_steps(cfg, n): return torch.ones_like(order, dtype=torch.bool)
     return step_reveal_mask(order, step, m, cfg.reveal)
 
@@ -298,7 +305,8 @@ def edm_loss(
     generator:torch.Generator|None=None, # for reproducible sigma, mask and noise draws
     n_agents:int|None=None, # N; default: read from cond['actions'] ([B, N, A])
     valid:torch.Tensor|None=None, # [B] bool: samples that count (default all)
-)->torch.Tensor: # scalar: mean EDM-weighted squared error
+    return_denoised:bool=False, # also return the one-step denoised estimate D(x) [B, S] (no gradient), e.g. to condition the next prediction on
+)->torch.Tensor|tuple[torch.Tensor,torch.Tensor]: # scalar: mean EDM-weighted squared error (and D when asked)
     "The EDM-weighted denoising loss with one reveal mask per sample (the paper's practical loss)."
     if 'mask' in cond: raise ValueError("cond must not contain 'mask': the loss draws the reveal mask itself (cfg.reveal)")
     if n_agents is None:
@@ -322,9 +330,11 @@ def edm_loss(
     target = (x0 - c_skip * x) / c_out
     out = net(c_in * x, sc.c_noise, **cond, mask=mask)
     err = (out - target) ** 2
-    if valid is None: return err.mean()
-    w = _expand_as_batch(valid.to(err.dtype), err)
-    return (err * w).sum() / (w.sum() * err[0].numel()).clamp(min=1)
+    if valid is None: loss = err.mean()
+    else:
+        w = _expand_as_batch(valid.to(err.dtype), err)
+        loss = (err * w).sum() / (w.sum() * err[0].numel()).clamp(min=1)
+    return (loss, (c_skip * x + c_out * out).detach()) if return_denoised else loss
 
 # %% ../../nbs/04_diffusion.ipynb #3cda69cb
 class Denoiser(nn.Module):

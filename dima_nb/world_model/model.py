@@ -115,11 +115,9 @@ def _step(opt, params, loss, clip, sched=None)->float:
     return float(gn)
 
 def denoiser_batch(wm:WorldModel, buffer:ReplayBuffer, batch:int)->dict:
-    "Tensors for the denoiser from `batch` windows of `history` transitions (model units)."
-    T = wm.T; seg = buffer.sample_segments(batch, length=T)
-    s = wm.normalize(wm._t(seg.states))
-    return dict(next_state=s[:, T], hist_states=s[:, :T], hist_actions=wm._t(seg.actions[:, :T - 1]),
-                actions=wm._t(seg.actions[:, T - 1]), hist_mask=wm._t(seg.state_mask[:, :T], torch.bool))
+    "`DenoiserModel.segment_loss` inputs from `batch` segments of history + `ar_steps` states (model units)."
+    seg = buffer.sample_segments(batch, length=wm.T + wm.cfg.denoiser.ar_steps - 1)
+    return dict(states=wm.normalize(wm._t(seg.states)), actions=wm._t(seg.actions), state_mask=wm._t(seg.state_mask, torch.bool))
 
 def update(self:WorldModel,
            buffer:ReplayBuffer, # replay to sample from
@@ -135,7 +133,7 @@ def update(self:WorldModel,
     out |= {f'decoder/{k}': float(np.mean([l[k] for l in logs])) for k in (logs[0] if logs else {})}
     t1 = time.perf_counter(); losses = []
     for _ in range(cfg.denoiser_steps):
-        loss = self.denoiser.loss(**denoiser_batch(self, buffer, cfg.denoiser.batch_size))
+        loss = self.denoiser.segment_loss(**denoiser_batch(self, buffer, cfg.denoiser.batch_size))
         _check_finite(loss, 'denoiser')
         _step(self.opt_denoiser, self.denoiser.parameters(), loss, cfg.denoiser.grad_clip, self.sched_denoiser)
         self.ema.update(); losses.append(loss.item())
