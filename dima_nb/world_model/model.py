@@ -17,6 +17,7 @@ from ..core import ConfigBase
 from ..data.buffer import ReplayBuffer
 from .diffusion import DiffusionConfig, reveal_variant
 from .denoiser import DenoiserConfig, DenoiserModel, denoiser_preset
+from .unet import make_denoiser_net
 from .reward import RewardConfig, RewardModel, reward_preset
 from .vqvae import VQVAEConfig, StateDecoder, vqvae_preset
 
@@ -61,7 +62,8 @@ class WorldModel(nn.Module):
         cfg.validate()
         self.cfg, self.n_agents, self.state_dim, self.obs_dim, self.act_dim = cfg, n_agents, state_dim, obs_dim, act_dim
         self.T = cfg.denoiser.history
-        self.denoiser = DenoiserModel(cfg.denoiser, cfg.diffusion, state_dim, n_agents, act_dim)
+        self.denoiser = DenoiserModel(cfg.denoiser, cfg.diffusion, state_dim, n_agents, act_dim,
+                                      net=make_denoiser_net(cfg.denoiser, state_dim, n_agents, act_dim))
         d = cfg.denoiser  # the weights' moving average, with ema-pytorch's warm-up (a copy first, then a growing decay)
         self.ema = EMA(self.denoiser, beta=d.ema_decay, update_after_step=d.ema_warmup, update_every=1, power=d.ema_power,
                        include_online_model=False)
