@@ -18,7 +18,7 @@ from ..envs import DEXHANDS_TASKS
 # %% ../../nbs/14_report.ipynb #a701d6ec
 OUR_METHOD = {'DIMA': 'dima', 'Sequential': 'dima', 'Joint': 'dima_joint', 'MAPPO': 'mappo', 'HAPPO': 'happo',
               'HASAC': 'hasac', 'MARIE': 'marie', 'MAMBA': 'mamba'}  # paper's name -> ours
-ALSO_PAPER = {'dima_single': 'dima'}  # runs of ours that the paper's rows of another method also match (DIMA with the paper's literal 'single' reveal)
+ALSO_PAPER = {'dima_single': 'dima', 'dima_joint_v0': 'dima_joint'}  # old runs of the paper's schemes at settings since changed (see their records), still compared with the paper's rows
 
 def env_note(task:str)->str:
     "Which environment our numbers for `task` come from, next to the paper's."
@@ -134,10 +134,11 @@ def ablation_table(
     paper:pd.DataFrame, # from `paper_results`
     budgets:list[int]|None=None, # env-step budgets (None: the paper's Table 2 budgets)
     preset:str|None=None, # keep this preset only (None: every preset, on rows of its own)
+    methods:tuple[str,str]=('dima', 'dima_joint'), # the sequential method and its joint twin (ours: ('dima_chain', 'dima_chain_joint'))
 )->pd.DataFrame: # one row per task, preset and budget: sequential and joint, ours and the paper's
-    "Sequential vs joint world model at each budget (the paper's Tables 2 and 3)."
+    "Sequential vs joint world model at each budget (the paper's Tables 2 and 3); the paper's columns are always its dima and dima_joint."
     if budgets is None: budgets = sorted(paper[paper.table.isin([2, 3])].budget_steps.unique())
-    r = returns_at(runs[runs.method.isin(['dima', 'dima_joint'])], budgets, preset)
+    r = returns_at(runs[runs.method.isin(list(methods))], budgets, preset)
     if r.empty: return pd.DataFrame()
     wide = r.pivot_table(index=['task', 'preset', 'budget'], columns='method', values=['mean', 'std', 'n_seeds'], aggfunc='first')
     wide.columns = [f'{m}_{k}' for k, m in wide.columns]
@@ -145,7 +146,8 @@ def ablation_table(
     p.columns = [f'paper_{m}_{k}' for k, m in p.columns]
     out = wide.reset_index().merge(p.rename_axis(['task', 'budget']).reset_index(), on=['task', 'budget'], how='left')
     out['our_env'] = out.task.map(env_note)
-    cols = [f'{pre}{m}_{k}' for m in ('dima', 'dima_joint') for pre, ks in (('', ('mean', 'std', 'n_seeds')), ('paper_', ('mean', 'std'))) for k in ks]
+    cols = ([f'{m}_{k}' for m in methods for k in ('mean', 'std', 'n_seeds')]
+            + [f'paper_{m}_{k}' for m in ('dima', 'dima_joint') for k in ('mean', 'std')])
     return out.reindex(columns=['task', 'preset', 'budget'] + cols + ['our_env'])
 
 # %% ../../nbs/14_report.ipynb #9ebc7576

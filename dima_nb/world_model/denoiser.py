@@ -72,10 +72,12 @@ DENOISER_PRESETS = {
     'cpu': dict(width=256, depth=3, cond_dim=128, act_emb_dim=64, noise_emb_dim=32),
     'paper': dict(arch='unet', cond_dim=256, act_emb_dim=256, noise_emb_dim=256),  # the release's network, about 14M parameters
     'paper_mlp': dict(width=560, depth=6, mlp_ratio=2, cond_dim=512, act_emb_dim=256, noise_emb_dim=64),  # the residual MLP at about the same size
+    'cpu_unet': dict(arch='unet', cond_dim=128, act_emb_dim=64, noise_emb_dim=32, perceiver_dim=128, perceiver_latents=8,
+                     perceiver_heads=4, perceiver_head_dim=32),  # the release's architecture at about the cpu MLP's size (for comparisons)
 }
 
 def denoiser_preset(
-    name:str, # 'smoke' (tiny, for tests), 'cpu' (small, trains fast on a CPU), 'paper' (the release's U-Net + Perceiver) or 'paper_mlp' (the MLP at its size)
+    name:str, # 'smoke' (tiny, for tests), 'cpu' (small, trains fast on a CPU), 'paper' (the release's U-Net + Perceiver), 'paper_mlp' (the MLP at its size) or 'cpu_unet' (the U-Net at the cpu MLP's size)
     **overrides, # fields to change
 )->DenoiserConfig:
     "The denoiser config of a preset."
