@@ -45,7 +45,7 @@ def test_fig_long_horizon(work):
               horizon=12, context_steps=5, frame_every=6)
     for f in ('long_horizon.png', 'long_horizon_frames.png', 'long_horizon.gif'): assert (out / f'halfcheetah_2x3_{f}').stat().st_size > 1000
     r = rows(out / 'halfcheetah_2x3_long_horizon.csv')
-    assert {x['model'] for x in r} == {'real', 'dima', 'joint'} and len(r) == 3 * 12
+    assert {x['model'] for x in r} == {'real', 'single', 'joint'} and len(r) == 3 * 12
 
 def test_fig_permutation(work):
     out = work / 'figs'
@@ -90,10 +90,10 @@ def test_results(work):
     assert 'presets reported: (none); found under' in text and 'smoke/door_open_outward' not in text
 
 def test_reveal(work):
-    papermill('exp_reveal', work / 'reveal.ipynb', task='linear_3agent', variants='dima,joint', seeds=0, episodes=4, test_episodes=2,
+    papermill('exp_reveal', work / 'reveal.ipynb', task='linear_3agent', variants='chain,joint', seeds=0, episodes=4, test_episodes=2,
               preset='smoke', width=32, depth=1, denoiser_steps=20, batch_size=32, n_segments=16, imagine_batch=16, out_dir=work / 'reveal')
     r = rows(work / 'reveal' / 'linear_3agent.csv')
-    assert [x['variant'] for x in r] == ['joint', 'dima'] and all(math.isfinite(float(x['one_step_l1'])) for x in r)
+    assert [x['variant'] for x in r] == ['joint', 'chain'] and all(math.isfinite(float(x['one_step_l1'])) for x in r)
 
 @pytest.mark.parametrize('method', ['dima', 'mappo'])
 def test_bidexhands_isaac_backend_on_the_stand_in(work, method):

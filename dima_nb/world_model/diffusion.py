@@ -70,14 +70,15 @@ REVEAL_VARIANTS = {
     'single_chain': dict(reveal='single', chain_frac=0.75, chain_step='uniform', rho=1000.0, sigma_min=1e-4),
     'cumulative': dict(reveal='cumulative'),
     'joint': dict(reveal='joint'),
-    'dima': dict(reveal='cumulative', chain_frac=0.75, chain_step='last'),
+    'chain': dict(reveal='cumulative', chain_frac=0.75, chain_step='last'),  # ours (method dima_chain); was named 'dima' before the method names split
 }
 
 def reveal_variant(
-    name:str, # a key of REVEAL_VARIANTS: 'single' (the paper), 'single_chain', 'cumulative', 'joint' (ablation) or 'dima' (the default)
+    name:str, # a key of REVEAL_VARIANTS: 'single' (the paper), 'single_chain', 'cumulative', 'joint' (ablation) or 'chain' (ours)
     **overrides, # further DiffusionConfig fields
 )->DiffusionConfig:
     "The diffusion config of a named reveal variant."
+    if name == 'dima': raise ValueError("the reveal variant 'dima' is now called 'chain' (ours; the method dima_chain); the paper's scheme is 'single'")
     if name not in REVEAL_VARIANTS: raise ValueError(f"Unknown reveal variant {name!r}; valid: {', '.join(REVEAL_VARIANTS)}")
     return DiffusionConfig().override(REVEAL_VARIANTS[name] | overrides)
 

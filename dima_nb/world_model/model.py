@@ -25,7 +25,7 @@ from .vqvae import VQVAEConfig, StateDecoder, vqvae_preset
 @dataclass
 class WorldModelConfig(ConfigBase):
     "The world model's components and how much each trains per round."
-    diffusion:DiffusionConfig=field(default_factory=DiffusionConfig) # noise levels, reveal mode, agent order, sampler, training inputs (default: the 'dima' variant; reveal_variant('single') is the paper's)
+    diffusion:DiffusionConfig=field(default_factory=DiffusionConfig) # noise levels, reveal mode, agent order, sampler, training inputs (default: the paper's single reveal; reveal_variant('chain') is ours)
     denoiser:DenoiserConfig=field(default_factory=lambda: denoiser_preset('paper')) # denoiser network and optimiser
     reward:RewardConfig=field(default_factory=lambda: reward_preset('paper')) # reward / continuation transformer
     vqvae:VQVAEConfig=field(default_factory=lambda: vqvae_preset('paper')) # state decoder

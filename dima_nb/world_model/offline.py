@@ -42,9 +42,10 @@ def random_buffer(
     scale:float=1.0, # actions are uniform in [-scale, scale]
     capacity:int=1_000_000, # buffer capacity in transitions
 )->tuple[MultiAgentEnv, ReplayBuffer]: # the environment and the filled buffer
-    "A new replay buffer of `episodes` random-policy episodes of `task`."
+    "A new replay buffer of `episodes` random-policy episodes of `task`, sampled uniformly (no recency weights)."
     env = make_env(task, seed=seed)
-    buf = ReplayBuffer(BufferConfig(capacity=capacity, seed=seed), env.n_agents, env.obs_dim, env.act_dim, env.state_dim)
+    # uniform sampling: a fixed dataset of one (random) policy has no older or newer data to weigh
+    buf = ReplayBuffer(BufferConfig(capacity=capacity, recency_weights=(), seed=seed), env.n_agents, env.obs_dim, env.act_dim, env.state_dim)
     return env, collect_random(env, buf, episodes, scale)
 
 # %% ../../nbs/13_offline.ipynb #1ef505cd
@@ -129,7 +130,7 @@ def variant_config(spec:str):
 
 def offline_config(
     preset:str='cpu', # sizes of the components: 'smoke', 'cpu' or 'paper'
-    variant:str='dima', # reveal variant spec (see `variant_config`)
+    variant:str='single', # reveal variant spec (see `variant_config`); 'single' is the paper's scheme
     denoiser_steps:int=0, # denoiser steps per round (0: the preset's)
     decoder_steps:int=0, # decoder steps per round (0: the preset's)
     reward_steps:int=0, # reward-model steps per round (the offline experiments need none)
