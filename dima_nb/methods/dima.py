@@ -106,8 +106,10 @@ class DimaMethod(Method):
         times, perf = {'collect': t1 - t0}, {}
         if len(self.buffer) >= d.start_steps and self.new_steps >= d.train_every:  # the release's gate
             self.new_steps = 0
-            logs |= {k: v for k, v in self.wm.update(self.buffer).items() if not k.startswith('time/')}
-            self.wm_rounds += 1; t2 = time.perf_counter(); times['world_model'] = t2 - t1
+            wl = self.wm.update(self.buffer)  # 2. world model: its three components' times are phases of their own
+            logs |= {k: v for k, v in wl.items() if not k.startswith('time/')}
+            times |= {c: wl[f'time/{c}_s'] for c in ('decoder', 'denoiser', 'reward')}
+            self.wm_rounds += 1; t2 = time.perf_counter()
             if self.wm_rounds >= d.policy_warmup_rounds:  # 3. policy in imagination
                 pl = self.train_policy()
                 times |= {'imagine': pl.pop('imagine_s'), 'ppo': pl.pop('ppo_s')}
