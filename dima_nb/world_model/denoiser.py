@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['DENOISER_ARCHS', 'DENOISER_PRESETS', 'DenoiserConfig', 'denoiser_preset', 'FourierFeatures', 'AdaLNBlock',
-           'DenoiserNet', 'count_params', 'DenoiserModel']
+           'DenoiserNetBase', 'DenoiserNet', 'count_params', 'DenoiserModel']
 
 # %% ../../nbs/05_denoiser.ipynb #b8ff177e
 import math
@@ -119,8 +119,8 @@ class AdaLNBlock(nn.Module):
         return h + gate * self.mlp(self.norm(h) * (1 + scale) + shift)
 
 # %% ../../nbs/05_denoiser.ipynb #f2566180
-class DenoiserNet(nn.Module):
-    "The network F(x_in, c_noise, history, revealed actions) of the EDM-preconditioned denoiser."
+class DenoiserNetBase(nn.Module):
+    "What every denoiser network shares: its sizes, and the check of F's inputs (x_in, c_noise, hist_states, hist_actions, actions, mask, hist_mask)."
     def __init__(self,
                  cfg:DenoiserConfig, # sizes
                  state_dim:int, # S
@@ -130,6 +130,27 @@ class DenoiserNet(nn.Module):
         super().__init__()
         cfg.validate()
         self.cfg, self.state_dim, self.n_agents, self.act_dim, self.history = cfg, state_dim, n_agents, act_dim, cfg.history
+
+    def _check(self, x_in, c_noise, hist_states, hist_actions, actions, mask, hist_mask):
+        B, S, N, A, T = x_in.shape[0], self.state_dim, self.n_agents, self.act_dim, self.history
+        want = {'x_in': (x_in, (B, S)), 'c_noise': (c_noise, (B,)), 'hist_states': (hist_states, (B, T, S)),
+                'hist_actions': (hist_actions, (B, T - 1, N, A)), 'actions': (actions, (B, N, A)), 'mask': (mask, (B, N))}
+        if hist_mask is not None: want['hist_mask'] = (hist_mask, (B, T))
+        for k, (v, shape) in want.items():
+            if tuple(v.shape) != shape:
+                raise ValueError(f"{k} must have shape {list(shape)} (B={B}, S={S}, T={T}, N={N}, A={A}), got {list(v.shape)}")
+        if mask.dtype != torch.bool: raise ValueError(f"mask must be a bool tensor [B, N], got dtype {mask.dtype}")
+        if hist_mask is not None and hist_mask.dtype != torch.bool: raise ValueError(f"hist_mask must be a bool tensor [B, T], got dtype {hist_mask.dtype}")
+
+class DenoiserNet(DenoiserNetBase):
+    "The network F(x_in, c_noise, history, revealed actions) of the EDM-preconditioned denoiser."
+    def __init__(self,
+                 cfg:DenoiserConfig, # sizes
+                 state_dim:int, # S
+                 n_agents:int, # N
+                 act_dim:int, # A (per agent)
+                ):
+        super().__init__(cfg, state_dim, n_agents, act_dim)
         S, N, A, T, E, C, W = state_dim, n_agents, act_dim, cfg.history, cfg.act_emb_dim, cfg.cond_dim, cfg.width
         # noise level
         self.noise_ff = FourierFeatures(cfg.noise_emb_dim)
@@ -149,17 +170,6 @@ class DenoiserNet(nn.Module):
         self.out_mod = nn.Linear(C, 2 * W)
         self.out = nn.Linear(W, S)
         for lin in (self.out_mod, self.out): nn.init.zeros_(lin.weight); nn.init.zeros_(lin.bias)
-
-    def _check(self, x_in, c_noise, hist_states, hist_actions, actions, mask, hist_mask):
-        B, S, N, A, T = x_in.shape[0], self.state_dim, self.n_agents, self.act_dim, self.history
-        want = {'x_in': (x_in, (B, S)), 'c_noise': (c_noise, (B,)), 'hist_states': (hist_states, (B, T, S)),
-                'hist_actions': (hist_actions, (B, T - 1, N, A)), 'actions': (actions, (B, N, A)), 'mask': (mask, (B, N))}
-        if hist_mask is not None: want['hist_mask'] = (hist_mask, (B, T))
-        for k, (v, shape) in want.items():
-            if tuple(v.shape) != shape:
-                raise ValueError(f"{k} must have shape {list(shape)} (B={B}, S={S}, T={T}, N={N}, A={A}), got {list(v.shape)}")
-        if mask.dtype != torch.bool: raise ValueError(f"mask must be a bool tensor [B, N], got dtype {mask.dtype}")
-        if hist_mask is not None and hist_mask.dtype != torch.bool: raise ValueError(f"hist_mask must be a bool tensor [B, T], got dtype {hist_mask.dtype}")
 
     def action_embedding(self,
                          actions:torch.Tensor, # [B, N, A] joint action

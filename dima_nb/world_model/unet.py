@@ -11,7 +11,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .denoiser import DenoiserConfig, DenoiserNet, FourierFeatures
+from .denoiser import DenoiserConfig, DenoiserNet, DenoiserNetBase, FourierFeatures
 
 # %% ../../nbs/05a_unet.ipynb #u0000007
 def _groups(channels:int)->int:
@@ -122,7 +122,7 @@ class PerceiverConditioner(nn.Module):
         return self.out(z.mean(1))
 
 # %% ../../nbs/05a_unet.ipynb #u0000011
-class UNetDenoiserNet(nn.Module):
+class UNetDenoiserNet(DenoiserNetBase):
     "The release's F(x_in, c_noise, history, revealed actions): a 1-D U-Net over T+1 time positions, conditioned through a Perceiver."
     def __init__(self,
                  cfg:DenoiserConfig, # sizes (the unet_* and perceiver_* fields, cond_dim, act_emb_dim, noise_emb_dim)
@@ -130,9 +130,7 @@ class UNetDenoiserNet(nn.Module):
                  n_agents:int, # N
                  act_dim:int, # A (per agent)
                 ):
-        super().__init__()
-        cfg.validate()
-        self.cfg, self.state_dim, self.n_agents, self.act_dim, self.history = cfg, state_dim, n_agents, act_dim, cfg.history
+        super().__init__(cfg, state_dim, n_agents, act_dim)
         S, N, A, T, E, C = state_dim, n_agents, act_dim, cfg.history, cfg.act_emb_dim, cfg.cond_dim
         self.noise_ff = FourierFeatures(cfg.noise_emb_dim)
         self.noise_proj = nn.Linear(cfg.noise_emb_dim, C) if cfg.noise_emb_dim != C else nn.Identity()
@@ -173,7 +171,7 @@ class UNetDenoiserNet(nn.Module):
                 mask:torch.Tensor, # [B, N] bool: the revealed agents
                 hist_mask:torch.Tensor|None=None, # [B, T] bool: False marks padding before an episode's start
                )->torch.Tensor: # [B, S] the network's output F
-        DenoiserNet._check(self, x_in, c_noise, hist_states, hist_actions, actions, mask, hist_mask)
+        self._check(x_in, c_noise, hist_states, hist_actions, actions, mask, hist_mask)
         if hist_mask is None: hist_mask = torch.ones(hist_states.shape[:2], dtype=torch.bool, device=hist_states.device)
         c = self.cond_mlp(self.noise_proj(self.noise_ff(c_noise).to(x_in.dtype)) + self.action_embedding(hist_actions, actions, mask, hist_mask))
         hs = torch.where(hist_mask[..., None], hist_states, torch.zeros((), dtype=hist_states.dtype, device=hist_states.device))
