@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['ObsMode', 'OBS_MODES', 'MUJOCO_DERIVED', 'derive_seeds', 'episode_seed', 'check_action_array', 'MultiAgentEnv',
-           'dima_obs', 'mujoco_snapshot', 'mujoco_restore', 'Episode', 'run_episode', 'rollout_return', 'EnvBatch']
+           'dima_obs', 'import_gymnasium_robotics', 'mujoco_snapshot', 'mujoco_restore', 'Episode', 'run_episode',
+           'rollout_return', 'EnvBatch']
 
 # %% ../../nbs/01_envs.ipynb #c1946af7
 import copy, hashlib, math
@@ -171,6 +172,16 @@ def dima_obs(
     s = np.asarray(state, dtype=np.float64)
     if standardise: s = (s - s.mean()) / (s.std() + 1e-8)
     return np.concatenate([np.broadcast_to(s, (n_agents, len(s))), np.eye(n_agents)], axis=1).astype(np.float32)
+
+# %% ../../nbs/01_envs.ipynb #grquiet1
+def import_gymnasium_robotics():
+    "gymnasium-robotics, imported without the notice it prints to stderr about Adroit environments' rewards (environments this project does not use)."
+    try:
+        from farama_notifications import notifications
+        notifications.pop('gymnasium_robotics', None)
+    except ImportError: pass
+    import gymnasium_robotics
+    return gymnasium_robotics
 
 # %% ../../nbs/01_envs.ipynb #b5e0a016
 MUJOCO_DERIVED = ('xpos', 'xquat', 'xmat', 'xipos', 'ximat', 'xanchor', 'xaxis', 'geom_xpos', 'geom_xmat', 'site_xpos',

@@ -14,13 +14,12 @@ from pathlib import Path
 import numpy as np
 import mujoco
 from .base import (MultiAgentEnv, ObsMode, OBS_MODES, dima_obs, check_action_array, mujoco_snapshot,
-                               mujoco_restore)
+                               mujoco_restore, import_gymnasium_robotics)
 
 # %% ../../nbs/01a_dexhands.ipynb #2b8aa140
 def hand_assets()->Path:
     "gymnasium-robotics' MJCF assets folder (Shadow Hand model, meshes, textures)."
-    import gymnasium_robotics
-    return Path(gymnasium_robotics.__file__).parent/'envs'/'assets'
+    return Path(import_gymnasium_robotics().__file__).parent/'envs'/'assets'
 
 def shadow_hand_spec()->"mujoco.MjSpec":
     "One Shadow Hand (24 joints, 20 position actuators) from gymnasium-robotics' `hand/robot.xml`, its mount at the origin."

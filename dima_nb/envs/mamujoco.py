@@ -8,7 +8,7 @@ __all__ = ['MAMUJOCO_TASKS', 'MaMuJoCoEnv']
 # %% ../../nbs/01b_mamujoco.ipynb #m1000003
 import copy, warnings
 import numpy as np
-from .base import MultiAgentEnv, ObsMode, OBS_MODES, dima_obs, mujoco_snapshot, mujoco_restore
+from .base import MultiAgentEnv, ObsMode, OBS_MODES, dima_obs, mujoco_snapshot, mujoco_restore, import_gymnasium_robotics
 
 # %% ../../nbs/01b_mamujoco.ipynb #0806b222
 MAMUJOCO_TASKS = {  # task -> (gymnasium-robotics scenario, agent_conf, custom partition by joint name or None)
@@ -31,6 +31,7 @@ def _route_mujoco_warnings():
 
 def _factorization(scenario:str, conf:str, groups)->dict:
     "A gymnasium-robotics `agent_factorization` regrouping the joint nodes of a built-in partition."
+    import_gymnasium_robotics()
     from gymnasium_robotics.envs.multiagent_mujoco.obsk import get_parts_and_edges
     parts, edges, globals_ = get_parts_and_edges(scenario, conf)
     nodes = {n.label: n for part in parts for n in part}
@@ -52,7 +53,7 @@ class MaMuJoCoEnv(MultiAgentEnv):
                 ):
         if task not in MAMUJOCO_TASKS: raise ValueError(f"Unknown MAMuJoCo task {task!r}; valid: {', '.join(MAMUJOCO_TASKS)}")
         if obs_mode not in OBS_MODES: raise ValueError(f"Unknown obs_mode {obs_mode!r}; valid: {', '.join(OBS_MODES)}")
-        from gymnasium_robotics import mamujoco_v1
+        mamujoco_v1 = import_gymnasium_robotics().mamujoco_v1
         _route_mujoco_warnings()
         scenario, conf, groups = MAMUJOCO_TASKS[task]
         kw = dict(agent_obsk=agent_obsk, render_mode=render_mode)
