@@ -238,9 +238,9 @@ class ImaginedEnv:
         self.hist_a = torch.cat([self.hist_a, actions[:, None]], 1)[:, 1:]  # keeps the last T-1 joint actions
         self.hist_m = torch.cat([self.hist_m[:, 1:], torch.ones_like(self.hist_m[:, :1])], 1)
         self.t += 1
-        zeros = torch.zeros(self.batch_size, device=wm.device)
-        trunc = torch.full_like(zeros, float(self.t >= self.horizon))
-        return wm.decode_obs(nxt), nxt, r, zeros, trunc, {'cont': c}
+        term = torch.zeros(self.batch_size, dtype=torch.bool, device=wm.device)  # ends come through `cont`, a probability
+        trunc = torch.full_like(term, self.t >= self.horizon)
+        return wm.decode_obs(nxt), nxt, r, term, trunc, {'cont': c}
 
 # %% ../../nbs/08_world_model.ipynb #cf12e639
 @torch.no_grad()
