@@ -9,7 +9,7 @@ from dima_nb.methods.dima import DimaMethod
 def _cfg(tmp_path, steps, method='dima'):
     return experiment_config('smoke', task='linear_3agent', method=method, env_steps=steps,
                              overrides={'run.eval_every': 100, 'run.checkpoint_every': 100, 'run.results_root': str(tmp_path / 'res'),
-                                        'dima.start_steps': 100, 'dima.policy_warmup_rounds': 2})
+                                        'dima.start_steps': 100, 'dima.train_every': 20, 'dima.policy_warmup_rounds': 2})
 
 def _weights(m):
     return {**{f'wm.{k}': v for k, v in m.wm.state_dict().items()},
