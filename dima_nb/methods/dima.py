@@ -109,7 +109,7 @@ class DimaMethod(Method):
             wl = self.wm.update(self.buffer)  # 2. world model: its three components' times are phases of their own
             logs |= {k: v for k, v in wl.items() if not k.startswith('time/')}
             times |= {c: wl[f'time/{c}_s'] for c in ('decoder', 'denoiser', 'reward') if f'time/{c}_s' in wl}
-            self.wm_rounds += 1; t2 = time.perf_counter()
+            self.wm_rounds += 1
             if self.wm_rounds >= d.policy_warmup_rounds:  # 3. policy in imagination
                 pl = self.train_policy()
                 times |= {'imagine': pl.pop('imagine_s'), 'ppo': pl.pop('ppo_s')}
