@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import ConfigBase
+from ..core import ConfigBase, adam
 
 # %% ../../nbs/03_mappo.ipynb #d3674c19
 @dataclass
@@ -222,8 +222,8 @@ class PPOLearner:
         self.cfg, self.n_agents, self.device = cfg, n_agents, torch.device(device)
         self.actors = Actors(n_agents, obs_dim, act_dim, cfg).to(self.device)
         self.critic = Critic(state_dim, n_agents * act_dim, cfg).to(self.device)
-        self.actor_opts = [torch.optim.Adam(net.parameters(), lr=cfg.actor_lr, eps=1e-5) for net in self.actors.nets]
-        self.critic_opt = torch.optim.Adam(self.critic.parameters(), lr=cfg.critic_lr, eps=1e-5)
+        self.actor_opts = [adam(net.parameters(), cfg.actor_lr, eps=1e-5) for net in self.actors.nets]
+        self.critic_opt = adam(self.critic.parameters(), cfg.critic_lr, eps=1e-5)
 
     @torch.no_grad()
     def deterministic_action(self,
@@ -245,7 +245,7 @@ class PPOLearner:
         loss = torch.max(F.huber_loss(v, target, delta=c.huber_delta, reduction='none'),
                          F.huber_loss(v_clip, target, delta=c.huber_delta, reduction='none')).mean()
         self.critic_opt.zero_grad(); loss.backward()
-        gn = nn.utils.clip_grad_norm_(self.critic.parameters(), c.max_grad_norm)
+        gn = nn.utils.clip_grad_norm_(self.critic.parameters(), c.max_grad_norm, foreach=True)
         self.critic_opt.step()
         return {'value_loss': loss.item(), 'critic_grad_norm': gn.item()}
 
@@ -259,7 +259,7 @@ class PPOLearner:
         loss = -obj.mean() - c.entropy_coef * ent
         opt.zero_grad(); loss.backward()
         params = self.actors.nets[0 if agent is None or self.actors.shared else agent].parameters()
-        gn = nn.utils.clip_grad_norm_(params, c.max_grad_norm)
+        gn = nn.utils.clip_grad_norm_(params, c.max_grad_norm, foreach=True)
         opt.step()
         with torch.no_grad(): log_ratio = ratio.log()
         return {'policy_loss': loss.item(), 'entropy': ent.item(), 'actor_grad_norm': gn.item(),

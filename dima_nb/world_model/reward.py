@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import ConfigBase
+from ..core import ConfigBase, adam
 
 # %% ../../nbs/06_reward.ipynb #e669ce67
 @dataclass
@@ -99,7 +99,7 @@ class _Block(nn.Module):
         self.rel_bias = nn.Parameter(-slopes[:, None] * torch.arange(max_dist, dtype=torch.float32))  # [H, max_dist]
 
     def forward(self, x, allowed, dist, past_k=None, past_v=None):
-        "x `[B, T, D]`, mask `allowed` `[B, 1, T, Tk]`, distances `[T, Tk]`; returns x and the new tokens' keys and values."
+        "x `[B, T, D]`, mask `allowed` `[B, 1, T, Tk]`, distances `[T, Tk]`; returns x and the keys and values of all Tk tokens (past, then new)."
         B, T, D = x.shape
         q, k, v = self.qkv(self.ln1(x)).view(B, T, 3, self.n_heads, D // self.n_heads).permute(2, 0, 3, 1, 4)
         K = k if past_k is None else torch.cat([past_k, k], 2)
@@ -108,7 +108,7 @@ class _Block(nn.Module):
         y = F.scaled_dot_product_attention(q, K, V, attn_mask=bias, dropout_p=self.dropout if self.training else 0.0)
         x = x + self.drop(self.proj(y.transpose(1, 2).reshape(B, T, D)))
         x = x + self.drop(self.mlp(self.ln2(x)))
-        return x, k, v
+        return x, K, V
 
 # %% ../../nbs/06_reward.ipynb #33551c6e
 class JointActionPool(nn.Module):
@@ -256,7 +256,8 @@ class RewardModel(nn.Module):
              terminated:torch.Tensor, # [B, L] bool (or 0/1): step t ended the task; the target is c_t = 1 - terminated_t
              mask:torch.Tensor|None=None, # [B, L] bool, False for padded steps (no loss there)
              episode_start:torch.Tensor|None=None, # [B, L] bool
-            )->tuple[torch.Tensor, dict]: # total loss, and floats: loss, reward_loss, cont_loss, reward_mae, cont_acc
+             as_tensors:bool=False, # the logs as 0-d tensors on the model's device (no host round trip) instead of floats
+            )->tuple[torch.Tensor, dict]: # total loss, and logs: loss, reward_loss, cont_loss, reward_mae, cont_acc
         "Smooth-L1 reward loss plus `cont_loss_weight` x BCE continuation loss, averaged over real steps."
         B, L = self._check_inputs(states, actions, mask, episode_start)
         _check(rewards, 'rewards', (B, L), f'[B, L] = [{B}, {L}]'); _check(terminated, 'terminated', (B, L), f'[B, L] = [{B}, {L}]')
@@ -272,8 +273,8 @@ class RewardModel(nn.Module):
         with torch.no_grad():
             mae = ((r_pred - rewards).abs() * w).sum() / n
             acc = (((c_logit > 0).to(w) == target_c).to(w) * w).sum() / n
-        return total, {'loss': total.item(), 'reward_loss': r_loss.item(), 'cont_loss': c_loss.item(),
-                       'reward_mae': mae.item(), 'cont_acc': acc.item()}
+        logs = {'loss': total.detach(), 'reward_loss': r_loss.detach(), 'cont_loss': c_loss.detach(), 'reward_mae': mae, 'cont_acc': acc}
+        return total, (logs if as_tensors else {k: v.item() for k, v in logs.items()})
 
 # %% ../../nbs/06_reward.ipynb #d2b92fae
 @dataclass
@@ -332,7 +333,7 @@ def warm(self:RewardModel,
     h, ks, vs = self._run(self._tokens(states, actions, mask), tok, ep2, valid2, past=cache)
     keep = 2 * self.cfg.seq_len  # older tokens are outside every future token's window
     cut = lambda old, new, dim: torch.cat([old, new], dim)[(slice(None),) * dim + (slice(-keep, None),)]
-    new = RewardCache([cut(o, n, 2) for o, n in zip(cache.k, ks)], [cut(o, n, 2) for o, n in zip(cache.v, vs)],
+    new = RewardCache([k[:, :, -keep:] for k in ks], [v[:, :, -keep:] for v in vs],  # the blocks joined past and new keys once
                       cut(cache.tok, tok, 0), cut(cache.ep, ep2, 1), cut(cache.valid, valid2, 1),
                       ep[:, -1].clone(), cache.next_tok + 2 * H)
     r, c = self._heads(h[:, 1::2])
@@ -373,7 +374,7 @@ def make_optimizer(self:RewardModel)->torch.optim.Optimizer:
     params = list(self.parameters())
     groups = [{'params': [p for p in params if id(p) in decay], 'weight_decay': self.cfg.weight_decay},
               {'params': [p for p in params if id(p) not in decay], 'weight_decay': 0.0}]
-    return torch.optim.AdamW(groups, lr=self.cfg.lr)
+    return adam(groups, self.cfg.lr, decoupled=True)
 
 @patch
 def train_step(self:RewardModel,
@@ -393,7 +394,7 @@ def train_step(self:RewardModel,
     for g in opt.param_groups: g['lr'] = self.cfg.lr * scale * lr_scale
     total, logs = self.loss(states, actions, rewards, terminated, mask, episode_start)
     opt.zero_grad(set_to_none=True); total.backward()
-    gn = nn.utils.clip_grad_norm_(self.parameters(), self.cfg.grad_clip if self.cfg.grad_clip > 0 else float('inf'))
+    gn = nn.utils.clip_grad_norm_(self.parameters(), self.cfg.grad_clip if self.cfg.grad_clip > 0 else float('inf'), foreach=True)
     opt.step()
     return logs | {'grad_norm': gn.item(), 'lr': self.cfg.lr * scale * lr_scale}
 

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import ConfigBase
+from ..core import ConfigBase, adam
 
 # %% ../../nbs/07_vqvae.ipynb #4f7cb50e
 @dataclass
@@ -242,15 +242,18 @@ class StateDecoder(nn.Module):
              state:torch.Tensor, # [..., S] normalised global state
              obs:torch.Tensor, # [..., N, O] true observations
              obs_mask:torch.Tensor|np.ndarray|None=None, # [N, O] or [..., N, O] bool, True = real entry; None: all real
-            )->tuple[torch.Tensor, dict]: # total loss and floats: loss, recon_l1, commitment, perplexity, codes_used
+             as_tensors:bool=False, # the logs as 0-d tensors on the model's device (no host round trip) instead of floats
+            )->tuple[torch.Tensor, dict]: # total loss and logs: loss, recon_l1, commitment, perplexity, codes_used
         "L1 reconstruction over the real entries + commitment weight x commitment."
         self._check_state(state)
         mask = self._check_obs(state, obs, obs_mask)
         pred, info = self(state)
         recon = masked_l1(pred, obs, mask)
         total = recon + self.cfg.commitment * info['commitment']
-        return total, {'loss': total.item(), 'recon_l1': recon.item(), 'commitment': info['commitment'].item(),
-                       'perplexity': info['perplexity'].item(), 'codes_used': int(info['codes_used'])}
+        logs = {'loss': total.detach(), 'recon_l1': recon.detach(), 'commitment': info['commitment'].detach(),
+                'perplexity': info['perplexity'].detach(), 'codes_used': torch.as_tensor(info['codes_used'])}
+        if as_tensors: return total, logs
+        return total, {k: (int(v) if k == 'codes_used' else v.item()) for k, v in logs.items()}
 
     def decode(self,
                state:torch.Tensor|np.ndarray, # [..., S] normalised global state (numpy is converted)
@@ -264,7 +267,7 @@ class StateDecoder(nn.Module):
 
     def make_optimizer(self)->torch.optim.Optimizer:
         "Adam over encoder and decoder (the codebook is updated by EMA)."
-        return torch.optim.Adam(self.parameters(), lr=self.cfg.lr)
+        return adam(self.parameters(), self.cfg.lr)
 
     def train_step(self,
                    opt:torch.optim.Optimizer, # from `make_optimizer`
