@@ -21,7 +21,7 @@ def test_every_field_is_documented(cls):
     missing = [f.name for f in dataclasses.fields(cls) if not docs.get(f.name)]
     assert not missing, f"{cls.__name__}: fields without a '# comment' on their line: {missing}"
 
-@pytest.mark.parametrize('name', ['smoke', 'cpu', 'paper'])
+@pytest.mark.parametrize('name', ['smoke', 'cpu', 'cpu_v0', 'paper'])
 def test_presets_round_trip_json(name):
     cfg = get_preset(name)
     assert ExperimentConfig.from_json(cfg.to_json()) == cfg
@@ -35,6 +35,14 @@ def test_papermill_style_overrides():
     cfg = experiment_config('smoke', task='walker2d_3x2', method='mappo', seed=2, overrides={'run': {'eval_episodes': 3}})
     assert (cfg.env.task, cfg.run.method, cfg.run.seed, cfg.run.eval_episodes) == ('walker2d_3x2', 'mappo', 2, 3)
     with pytest.raises(ValueError, match='valid tasks'): experiment_config('smoke', task='ant_8x1')
+
+
+def test_cpu_v0_is_the_cpu_schedule_before_issue_15():
+    "cpu_v0 (what the DIMA results under outputs/results/cpu_v0 ran with) differs from cpu in the three schedule settings only."
+    from dima_nb.runs.config import config_diff
+    diff = {k: (a, b) for k, a, b in config_diff(get_preset('cpu').to_dict(), get_preset('cpu_v0').to_dict())}
+    assert diff == {'preset': ('cpu', 'cpu_v0'), 'wm.reward_steps': (100, 200), 'wm.reward.dropout': (0.0, 0.1),
+                    'dima.imagine_batch': (300, 600)}, diff
 
 
 ABLATION_PAIRS = {('dima', 'dima_joint'): ['wm.diffusion.reveal'],  # the paper's ablation (Tables 2, 3, 8)

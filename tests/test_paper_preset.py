@@ -121,5 +121,5 @@ def test_sizes_only_differ_between_presets():
     "The algorithm is the same in every preset: the release's gate, replay weights, targets and sampler rule."
     keys = ('buffer.recency_weights', 'dima.train_every', 'wm.denoiser.ar_steps', 'wm.diffusion.steps_per_agent',
             'wm.diffusion.reveal', 'wm.diffusion.chain_frac', 'wm.diffusion.sigma_offset')
-    flats = {p: _flatten(DimaMethod.configure(experiment_config(p, method='dima')).to_dict()) for p in ('smoke', 'cpu', 'paper')}
+    flats = {p: _flatten(DimaMethod.configure(experiment_config(p, method='dima')).to_dict()) for p in ('smoke', 'cpu', 'cpu_v0', 'paper')}
     for k in keys: assert len({repr(f[k]) for f in flats.values()}) == 1, (k, {p: f[k] for p, f in flats.items()})
