@@ -8,6 +8,8 @@ TORCH := torch==2.13.0
 export MPLBACKEND ?= Agg
 # Tests use small tensors: one thread per process avoids oversubscribing the cores when notebooks run in parallel.
 test test-slow: export OMP_NUM_THREADS ?= 1
+# MuJoCo renders headless through EGL (it reads MUJOCO_GL once, at its first import in a process).
+test test-slow: export MUJOCO_GL ?= egl
 
 .PHONY: install demo test test-slow export clean-nbs readme lab
 

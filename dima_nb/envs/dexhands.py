@@ -9,9 +9,12 @@ __all__ = ['FINGER_DIR', 'PALM_DIR', 'GRASP', 'FINGERS', 'DEX_TASKS', 'SUCCESS_B
            'IsaacBiDexEnv', 'StandInBiDexVec', 'make_isaac_env']
 
 # %% ../../nbs/01a_dexhands.ipynb #e938ce6c
+import os
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+from .base import default_headless_gl
+default_headless_gl()
 import mujoco
 from .base import (MultiAgentEnv, ObsMode, OBS_MODES, dima_obs, check_action_array, mujoco_snapshot,
                                mujoco_restore, import_gymnasium_robotics)
@@ -348,7 +351,12 @@ class DexHandsEnv(MultiAgentEnv):
 
     def render(self, camera:dict|None=None)->np.ndarray:
         "An RGB frame `[H, W, 3]` of the current state (`camera`: lookat, distance, azimuth, elevation)."
-        if self._renderer is None: self._renderer = mujoco.Renderer(self.model, *self._size)
+        if self._renderer is None:
+            try: self._renderer = mujoco.Renderer(self.model, *self._size)
+            except mujoco.FatalError as e:
+                raise RuntimeError(f"MuJoCo could not create an OpenGL context (MUJOCO_GL={os.environ.get('MUJOCO_GL')!r}): {e}. "
+                                   "On a machine without a display set MUJOCO_GL=egl (or osmesa) before MuJoCo is first "
+                                   "imported; importing dima_nb.envs first does that.") from e
         cam = mujoco.MjvCamera()
         c = {**DEFAULT_CAMERAS[self.task], **(camera or {})}
         cam.lookat[:], cam.distance, cam.azimuth, cam.elevation = c['lookat'], c['distance'], c['azimuth'], c['elevation']
