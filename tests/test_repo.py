@@ -64,3 +64,26 @@ def test_readme_layout_lists_every_module():
     text = (ROOT / 'README.md').read_text()
     missing = [m for m in _import_graph() if m != 'dima_nb' and f"`{m.removeprefix('dima_nb.')}`" not in text]
     assert not missing, f"modules missing from the README's layout table: {missing}"
+
+def test_readme_leads_with_the_current_headline():
+    "The README's results table is the one `results.ipynb` last wrote from the committed runs, and its figure exists."
+    text, head = (ROOT / 'README.md').read_text(), (ROOT / 'outputs' / 'results' / 'headline.md').read_text().strip()
+    assert head in text, "README.md's results table differs from outputs/results/headline.md: run `make readme` after results.ipynb"
+    assert text.index(head) < text.index('## Quick start'), "the README should lead with the results"
+    assert (ROOT / 'outputs' / 'results' / 'headline.png').exists()
+
+def test_headline_matches_the_committed_runs():
+    "outputs/results/headline.md is what the committed curves give now (nothing stale stays committed)."
+    import pandas as pd
+    from dima_nb.core import repo_path
+    from dima_nb.runs.config import PRESETS
+    from dima_nb.reports.report import load_runs, paper_results, returns_at, vs_paper
+    from dima_nb.reports.figures import headline_table, markdown_table
+    root = repo_path('outputs/results')
+    presets = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name in PRESETS and p.name != 'smoke')
+    runs = load_runs(root, presets=presets)
+    budgets = [50000, 100000, 200000, 300000, 1000000]  # results.ipynb's default
+    ours = pd.concat([returns_at(runs, budgets), returns_at(runs)]).drop_duplicates(['task', 'method', 'preset', 'budget'])
+    t1 = vs_paper(ours, paper_results('data/paper_results.csv'), 1)
+    table = markdown_table(headline_table(t1, min_seeds=3)).strip()
+    assert table in (root / 'headline.md').read_text(), "outputs/results/headline.md is stale: rerun nbs/results.ipynb with figures True"

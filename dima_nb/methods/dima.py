@@ -29,6 +29,7 @@ DIMA_VARIANTS = {  # method -> the diffusion settings its name implies (all else
 
 class DimaMethod(Method):
     "DIMA and its variants (`DIMA_VARIANTS`): real episodes -> world model -> MAPPO in imagination."
+    phases = ('collect', 'decoder', 'denoiser', 'reward', 'imagine', 'ppo') # a steady pass: collect, a world-model round, policy rounds
     @classmethod
     def configure(cls, cfg:ExperimentConfig)->ExperimentConfig:
         "Set the reveal and training scheme the method's name implies."
@@ -131,12 +132,16 @@ class DimaMethod(Method):
         return {'wm_one_step_state_l1': w['one_step_state_l1'], f'wm_cum_obs_l1_H{H}': w[f'cum_obs_l1_H{H}']}
 
     # ---- checkpoint ----
-    def state_dict(self)->dict:
+    def state_dict(self)->dict: # the world model's, the learner's, the generator's, the counters and the open episodes
+        "Everything the method needs to continue exactly (the replay buffer goes through `save_data`)."
         return {'wm': self.wm.full_state_dict(), 'learner': self.learner.state_dict(), 'gen': self.gen.get_state(),
                 'counters': {k: getattr(self, k) for k in ('episodes', 'wm_rounds', 'policy_updates', 'new_steps')},
                 'obs': self.obs, 'state': self.state, 'open': self.open}
 
-    def load_state_dict(self, d:dict):
+    def load_state_dict(self,
+                        d:dict, # what `state_dict` returned
+                       ):
+        "Continue from a `state_dict`: models, optimisers, generator, counters and the episodes in progress."
         self.wm.load_full_state_dict(d['wm']); self.learner.load_state_dict(d['learner']); self.gen.set_state(d['gen'])
         for k, v in d['counters'].items(): setattr(self, k, v)
         self.obs, self.state, self.open = d['obs'], d['state'], d['open']

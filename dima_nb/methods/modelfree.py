@@ -17,6 +17,7 @@ from ..runs.runner import Iteration, Method, Runner
 # %% ../../nbs/10_modelfree.ipynb #113a275d
 class OnPolicy(Method):
     "MAPPO / HAPPO on the real environment: collect `rollout_len` steps in each of `n_envs` environments, then one PPO update."
+    phases = ('collect', 'update') # every pass
     @classmethod
     def n_envs(cls, cfg:ExperimentConfig)->int: return cfg.rollout.n_envs
 

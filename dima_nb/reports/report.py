@@ -182,11 +182,13 @@ def plot_curves(
         drawn.add(method)
         for _, r in paper[(paper.table == 1) & (paper.task.isin(d.task.unique())) & (paper.method_key == method)].iterrows():
             ax.axhline(r['mean'], color=color, ls='--', lw=1, label=f"paper {r['method']} at {r['budget_steps']:,}")
-    ax.set(xlabel='env steps', ylabel='evaluation return'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+    ax.set(xlabel='env steps', ylabel='evaluation return (team reward per episode)'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
 
 # %% ../../nbs/14_report.ipynb #4226d752
 def show_run(
-    task:str, method:str, seed:int, # the run
+    task:str, # the run's task
+    method:str, # its method
+    seed:int, # its seed
     preset:str, # its preset
     results_root:str|Path='', # where its curve is ('': the preset's default, see `preset_results_root`)
     title:str='', # plot title ('' : the run and its environment)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
-from ..core import Logger, atomic_write, atomic_write_text, get_device, progress_bar, repo_root, seed_everything, write_curve
+from ..core import Logger, atomic_write, atomic_write_text, get_device, repo_root, seed_everything, write_curve
+from .progress import Progress, say
 from ..envs import derive_seeds, env_version, run_episode
 from .config import ExperimentConfig, config_diff
 
@@ -28,6 +29,7 @@ class Iteration:
 
 class Method:
     "Base class of the methods: the phases a method supplies to `Runner` (see the table above)."
+    phases:tuple[str, ...] = () # the phases (keys of `Iteration.times`) of a steady pass; the ETA is provisional until one has run them all
     def __init__(self,
                  cfg:ExperimentConfig, # the run's config (after `configure`)
                  env, # the batched training environment (`EnvBatch`, or Isaac Gym's)
@@ -366,11 +368,12 @@ class Runner:
         c, name = self.cfg.run, f'{self.cfg.run.method} {self.cfg.env.task} seed {self.cfg.run.seed} ({self.cfg.preset})'
         self._git, self._packages, self._machine = git_state(), package_versions(), machine_info(self.device)
         log = Logger(self.dir, purge_step=self._purge_step)
-        bar = progress_bar(c.env_steps, name, unit='env step', disable=True if self.quiet else None, initial=min(self.env_steps, c.env_steps))
+        bar = Progress(c.env_steps, name, phases=self.method.phases, initial=self.env_steps, disable=True if self.quiet else None)
         t_start, wall0, status = time.perf_counter(), self.wall_time_s, 'failed'
         try:
             self.record('running')
             if not self.evals: self.evaluate(log)  # step 0: the untrained policy
+            t_pass = time.perf_counter()
             while self.env_steps < c.env_steps:
                 t0 = time.perf_counter()
                 it = self.method.iterate()
@@ -382,16 +385,19 @@ class Runner:
                 self.env_steps += it.env_steps; self.iterations += 1
                 for k, v in it.times.items(): self.phase_s[k] = self.phase_s.get(k, 0.0) + v
                 self.wall_time_s = wall0 + time.perf_counter() - t_start
-                bar.update(min(self.env_steps, c.env_steps) - bar.n)
                 if self.every['log'].due(self.env_steps):
                     log.log(self.env_steps, 'train', **it.logs)
                     log.log(self.env_steps, 'perf', env_steps_per_s=it.env_steps / max(time.perf_counter() - t0, 1e-9),
                             wall_time_s=self.wall_time_s, **it.perf, **{f'time/{k}_s': v for k, v in self.phase_s.items()})
-                if self.every['eval'].due(self.env_steps) | (self.env_steps >= c.env_steps):
-                    ev = self.evaluate(log); bar.set_postfix(ret=f"{ev['return_mean']:.0f}")
+                evaluated = self.every['eval'].due(self.env_steps) | (self.env_steps >= c.env_steps)
+                if evaluated: self.evaluate(log)
                 if self.every['checkpoint'].due(self.env_steps) | (self.env_steps >= c.env_steps):
                     self.wall_time_s = wall0 + time.perf_counter() - t_start
                     self.save(); self.record('running')
+                now = time.perf_counter()  # the pass's wall time includes its evaluation and checkpoint: the ETA counts them
+                bar.update(it.env_steps, now - t_pass, it.times, force=evaluated, ret=self.evals[-1]['return_mean'],
+                           steps_per_s=it.env_steps / max(now - t_pass, 1e-9), imagined_per_s=it.perf.get('imagined_steps_per_s'))
+                t_pass = now
             if self.evals[-1]['step'] != self.env_steps: self.evaluate(log); self.save()
             status = 'finished'
         except KeyboardInterrupt:
@@ -402,6 +408,6 @@ class Runner:
             except Exception: pass
         if not self.quiet:
             tot = sum(self.phase_s.values()) or 1
-            print(f"{name}: return {self.evals[-1]['return_mean']:.1f} at {self.env_steps} env steps; "
+            say(f"{name}: return {self.evals[-1]['return_mean']:.1f} at {self.env_steps} env steps; "
                   f"{self.wall_time_s / 60:.1f} min; time split " + ', '.join(f'{k} {v / tot:.0%}' for k, v in self.phase_s.items()))
         return self.evals

@@ -12,7 +12,8 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Any
 from fastcore.script import call_parse
-from ..core import atomic_write, progress_bar, repo_root, repo_path
+from ..core import atomic_write, repo_root, repo_path
+from .progress import Progress
 
 # %% ../../nbs/12_sweep.ipynb #1d1064cd
 @dataclass
@@ -182,12 +183,12 @@ def run_sweep(
     runs = [SweepRun(str(_find_notebook(r.notebook)), dict(r.params), r.output) for r in runs]
     args = dict(kernel=kernel, cwd=str(cwd), log_output=log_output, execution_timeout=execution_timeout)
     ray = _ray() if ray_address else None
-    bar = progress_bar(len(runs), 'sweep', unit='run')
-    results, failed = [], 0
+    bar = Progress(len(runs), f'sweep of {len(runs)} runs', unit='run')  # a line per finished run; each run's own lines come from its kernel
+    results, failed, t_last = [], 0, time.perf_counter()
     def done(res):
-        nonlocal failed
-        results.append(res); failed += res.status != 'ok'
-        bar.set_postfix(failed=failed, refresh=False); bar.update(1)
+        nonlocal failed, t_last
+        results.append(res); failed += res.status != 'ok'; now = time.perf_counter()
+        bar.update(1, now - t_last, force=True, note=f'{failed} failed, last: {res.output} {res.status}'); t_last = now
     if ray is None:
         for run, out in zip(runs, outputs): done(run_one(run, out, **args))
     else:

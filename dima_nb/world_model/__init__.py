@@ -7,3 +7,5 @@ __all__ = []
 
 # %% ../../nbs/pkg_world_model.ipynb #imworld_
 from .model import WorldModel, WorldModelConfig, world_model_preset, ImaginedEnv, evaluate_world_model
+from .offline import (collect_random, random_buffer, fixed_dataset, train_offline, save_world_model,
+                                      load_world_model, offline_world_model, open_loop)

@@ -58,7 +58,10 @@ class WorldModel(nn.Module):
     "Denoiser (with EMA), reward/continuation model and state decoder, with their optimisers."
     def __init__(self,
                  cfg:WorldModelConfig, # components and training amounts
-                 n_agents:int, state_dim:int, obs_dim:int, act_dim:int, # the task's sizes
+                 n_agents:int, # the task's number of agents N
+                 state_dim:int, # size S of its global state
+                 obs_dim:int, # size O of each agent's observation
+                 act_dim:int, # size A of each agent's action
                  obs_mask:np.ndarray|None=None, # [N, O] bool, real (not padded) observation entries
                  device:torch.device|str='cpu', # where the models live
                 ):
@@ -210,11 +213,15 @@ def decode_obs(self:WorldModel, state:torch.Tensor)->torch.Tensor:
 WorldModel.decode_obs = decode_obs
 
 # %% ../../nbs/08_world_model.ipynb #7fb44ee3
-def wm_state_dict(self:WorldModel)->dict:
+def wm_state_dict(self:WorldModel)->dict: # 'model' (weights, EMA weights, statistics), each optimiser's and scheduler's state, 'rounds'
+    "Everything a resumed run needs to continue training the world model where it stopped."
     return {'model': nn.Module.state_dict(self), 'opt_denoiser': self.opt_denoiser.state_dict(),
             'sched_denoiser': self.sched_denoiser.state_dict(), 'opt_reward': self.opt_reward.state_dict(),
             'sched_reward': self.sched_reward.state_dict(), 'opt_decoder': self.opt_decoder.state_dict(), 'rounds': self.rounds}
-def wm_load_state_dict(self:WorldModel, d:dict):
+def wm_load_state_dict(self:WorldModel,
+                       d:dict, # what `full_state_dict` returned
+                      ):
+    "Restore the weights, optimiser and scheduler states and round count saved by `full_state_dict`."
     nn.Module.load_state_dict(self, d['model'])
     for k in ('opt_denoiser', 'sched_denoiser', 'opt_reward', 'sched_reward', 'opt_decoder'): getattr(self, k).load_state_dict(d[k])
     self.rounds = d['rounds']
