@@ -43,7 +43,8 @@ def test_exp_notebook_progress_reaches_the_terminal(tmp_path):
     text = '\n'.join(l for _, l in lines)
     assert rc == 0, text[-3000:]
     check_outputs(tmp_path, 'dima', out)
-    assert any(l.startswith('dima on halfcheetah_2x3, seed 0: preset smoke (as asked)') for _, l in lines), text[-3000:]
+    assert any(l.startswith('dima on halfcheetah_2x3, seed 0, 2,000 env steps on ') and l.endswith(': preset smoke (as asked)')
+               for _, l in lines), text[-3000:]
     assert any(l.startswith('expected wall time: ') for _, l in lines), text[-3000:]
     prog = [(t, l) for t, l in lines if l.startswith('[progress] dima halfcheetah_2x3 seed 0 (smoke)')]
     live = [(t, l) for t, l in prog if '| ETA ' in l and 'done;' not in l]

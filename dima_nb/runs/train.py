@@ -45,9 +45,9 @@ def resolve_preset(
     if preset != 'auto': return preset, 'as asked'
     cuda = torch.cuda.is_available() if cuda is None else cuda
     if cuda and str(device or 'auto').lower() != 'cpu':
-        return 'paper', "'auto' and a CUDA GPU is available: the paper's settings"
-    why = 'the device is set to cpu' if cuda else 'no CUDA GPU here'
-    return 'cpu', f"'auto' and {why}: the CPU-sized preset (the paper preset is a GPU job)"
+        return 'paper', "'auto' with a CUDA GPU here: the paper's settings"
+    why = 'the device set to cpu' if cuda else 'no CUDA GPU here'
+    return 'cpu', f"'auto' with {why}: the CPU-sized preset, as the paper preset is a GPU job"
 
 def expected_wall_time(
     cfg:ExperimentConfig, # the run
@@ -79,8 +79,8 @@ def announce(
     "Say which run this is, which preset and why, and roughly how long it will take."
     secs, basis = expected_wall_time(cfg)
     dev = get_device(cfg.run.device)
-    lines = [f'{cfg.run.method} on {cfg.env.task}, seed {cfg.run.seed}: preset {cfg.preset} ({why}); '
-             f'{cfg.run.env_steps:,} env steps on {dev}',
+    lines = [f'{cfg.run.method} on {cfg.env.task}, seed {cfg.run.seed}, {cfg.run.env_steps:,} env steps on {dev}: '
+             f'preset {cfg.preset} ({why})',
              f"expected wall time: {'~' + fmt_duration(secs) if secs is not None else 'unknown'} ({basis})",
              f'run folder: {cfg.run_path()}; results: {cfg.results_path()}']
     if cfg.preset == 'paper' and dev.type == 'cpu':
