@@ -124,6 +124,7 @@ class Progress:
                  interval:float|None=None, # seconds between lines at most (None: `DIMA_PROGRESS_INTERVAL`, default 30)
                  writer=..., # where lines go (`terminal_writer()` by default; None: no lines)
                  bar:bool|None=None, # show a tqdm bar (None: in a kernel or a terminal)
+                 expected:float|None=None, # the expected wall time of the whole run (seconds), quoted while the ETA is provisional
                 ):
         if disable is None: disable = bool(os.environ.get('DIMA_NO_PROGRESS'))
         self.total, self.desc, self.unit, self.disable = int(total), desc, unit, disable
@@ -136,7 +137,7 @@ class Progress:
             from tqdm.auto import tqdm
             self.bar = tqdm(total=self.total, desc=desc, unit=unit, initial=min(initial, self.total), dynamic_ncols=True,
                             bar_format='{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]')
-        self.t0, self.last_line, self.stats, self.lines = time.perf_counter(), None, {}, 0
+        self.t0, self.last_line, self.stats, self.lines, self.expected = time.perf_counter(), None, {}, 0, expected
 
     def line(self)->str:
         "The current progress line."
@@ -148,7 +149,9 @@ class Progress:
         if s.get('imagined_per_s'): rates.append(f"{s['imagined_per_s']:,.0f} imagined/s")
         if rates: parts.append(', '.join(rates))
         if s.get('note'): parts.append(str(s['note']))
-        parts += [f'elapsed {fmt_duration(time.perf_counter() - self.t0)}', self.eta.describe()]
+        eta = self.eta.describe()
+        if self.eta.provisional and self.expected: eta = eta[:-1] + f'; expected in all ~{fmt_duration(self.expected)})'
+        parts += [f'elapsed {fmt_duration(time.perf_counter() - self.t0)}', eta]
         return ' | '.join(parts)
 
     def update(self,

@@ -238,6 +238,7 @@ class Runner:
                 ):
         if resume not in ('auto', True, False): raise ValueError(f"resume must be 'auto', True or False, got {resume!r}")
         self.cfg, self.quiet = method_cls.configure(cfg), quiet
+        self.expected_s: float|None = None  # the run's expected wall time, if known (`runs.train.expected_wall_time`): quoted while the ETA is provisional
         self.dir = Path(run_dir).absolute() if run_dir is not None else self.cfg.run_path()
         self.store = CheckpointStore(self.dir)
         state = self._check_folder(resume)  # refuses before anything in the folder changes
@@ -368,7 +369,8 @@ class Runner:
         c, name = self.cfg.run, f'{self.cfg.run.method} {self.cfg.env.task} seed {self.cfg.run.seed} ({self.cfg.preset})'
         self._git, self._packages, self._machine = git_state(), package_versions(), machine_info(self.device)
         log = Logger(self.dir, purge_step=self._purge_step)
-        bar = Progress(c.env_steps, name, phases=self.method.phases, initial=self.env_steps, disable=True if self.quiet else None)
+        bar = Progress(c.env_steps, name, phases=self.method.phases, initial=self.env_steps, disable=True if self.quiet else None,
+                       expected=self.expected_s)
         t_start, wall0, status = time.perf_counter(), self.wall_time_s, 'failed'
         try:
             self.record('running')
