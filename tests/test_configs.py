@@ -4,6 +4,7 @@ import pytest
 from dima_nb.core import ConfigBase, get_preset, PRESETS
 from dima_nb.runs.config import ExperimentConfig, RunConfig, RolloutConfig, DimaConfig, experiment_config
 from dima_nb.learners.mappo import MAPPOConfig
+from dima_nb.learners.hasac import HasacConfig, harl_tuned
 from dima_nb.world_model.diffusion import DiffusionConfig
 from dima_nb.world_model.denoiser import DenoiserConfig
 from dima_nb.world_model.reward import RewardConfig
@@ -13,7 +14,7 @@ from dima_nb.envs import EnvConfig
 from dima_nb.data.buffer import BufferConfig
 
 CONFIGS = [ExperimentConfig, RunConfig, RolloutConfig, DimaConfig, EnvConfig, BufferConfig, MAPPOConfig, DiffusionConfig,
-           DenoiserConfig, RewardConfig, VQVAEConfig, WorldModelConfig]
+           DenoiserConfig, RewardConfig, VQVAEConfig, WorldModelConfig, HasacConfig]
 
 @pytest.mark.parametrize('cls', CONFIGS, ids=lambda c: c.__name__)
 def test_every_field_is_documented(cls):
@@ -77,3 +78,14 @@ def test_the_run_seed_decides_every_seed(tmp_path):
     for k in ('train_envs', 'eval_episodes'): assert not set(a.seeds[k]) & set(c.seeds[k]), k
     assert 'seed' not in EnvConfig.field_names()  # no second seed that an override could leave behind
     assert a.method.learner.cfg.algo == 'mappo' and b.cfg.run.seed == 3
+
+@pytest.mark.parametrize('preset', ['smoke', 'cpu', 'paper'])
+def test_hasac_config_round_trips_and_takes_harls_tuned_settings(preset):
+    "`method='hasac'`: the preset's section survives JSON; outside smoke, HARL's tuned settings for the task, under overrides."
+    cfg = experiment_config(preset, task='walker2d_2x3', method='hasac')
+    assert ExperimentConfig.from_json(cfg.to_json()) == cfg
+    tuned = harl_tuned('walker2d_2x3')
+    got = {k: getattr(cfg.hasac, k) for k in tuned}
+    assert (got == tuned) == (preset != 'smoke'), got
+    assert cfg.hasac.updates_per_transition == 0.05  # HARL's ratio in every preset
+    assert experiment_config(preset, task='walker2d_2x3', method='hasac', overrides={'hasac.n_step': 7}).hasac.n_step == 7

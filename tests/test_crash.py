@@ -11,6 +11,7 @@ SETTINGS = {
                                     'dima.start_steps': 100, 'dima.policy_warmup_rounds': 2}),
     'mappo': ('halfcheetah_2x3', 1000, {'run.eval_every': 400, 'run.checkpoint_every': 200, 'run.log_every': 200}),
     'happo': ('halfcheetah_2x3', 1000, {'run.eval_every': 400, 'run.checkpoint_every': 200, 'run.log_every': 200}),
+    'hasac': ('halfcheetah_2x3', 1000, {'run.eval_every': 400, 'run.checkpoint_every': 200, 'run.log_every': 200}),
 }
 
 def _cmd(method, run, res, **env_over):
@@ -54,6 +55,8 @@ def _compare(run_a, res_a, run_b, res_b, method):
         za, zb = np.load(_latest(run_a) / 'replay' / 'replay_buffer.npz'), np.load(_latest(run_b) / 'replay' / 'replay_buffer.npz')
         assert set(za.files) == set(zb.files)
         for k in za.files: np.testing.assert_array_equal(za[k], zb[k], err_msg=k)
+    if method == 'hasac':  # the transition replay (rows, write position, sampling generator)
+        _same(torch.load(_latest(run_a) / 'replay.pt'), torch.load(_latest(run_b) / 'replay.pt'), 'replay')
     curve = Path('smoke') / task / method / 'seed0.csv'
     assert (res_a / curve).read_text() == (res_b / curve).read_text()
     for g in ('train', 'eval'): assert (run_a / 'metrics' / f'{g}.csv').read_text() == (run_b / 'metrics' / f'{g}.csv').read_text(), g
@@ -71,7 +74,7 @@ def _compare(run_a, res_a, run_b, res_b, method):
     ta, tb_ = tb(run_a), tb(run_b)
     assert ta.keys() == tb_.keys() and ta == tb_
 
-@pytest.mark.parametrize('method', ['dima', 'mappo', 'happo'])
+@pytest.mark.parametrize('method', ['dima', 'mappo', 'happo', 'hasac'])
 def test_killed_and_resumed_equals_uninterrupted(tmp_path, method):
     whole = _run(method, tmp_path / 'whole', tmp_path / 'res_whole')
     assert whole.returncode == 0, whole.stderr[-3000:]
