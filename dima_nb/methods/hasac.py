@@ -62,7 +62,8 @@ class Hasac(Method):
         logs = {'updates': self.updates, 'replay_size': len(self.replay)}
         if stats: logs |= {k: float(np.mean([s[k] for s in stats])) for k in stats[0]}
         if self.recent_returns: logs['episode_return'] = float(np.mean(self.recent_returns))
-        return Iteration(E * self.cfg.rollout.rollout_len, logs, {'collect': t1 - t0, 'update': t2 - t1},
+        times = {'collect': t1 - t0} | ({'update': t2 - t1} if n else {})  # warm-up passes make no update: the ETA waits for one
+        return Iteration(E * self.cfg.rollout.rollout_len, logs, times,
                          {'updates_per_s': n / max(t2 - t1, 1e-9)} if n else {})
 
     def act(self, obs:np.ndarray)->np.ndarray: return self.learner.act(obs, deterministic=True).cpu().numpy()
