@@ -25,6 +25,7 @@ from .world_model.offline import open_loop
 from .runs.config import ExperimentConfig, experiment_config
 from .runs.runner import CheckpointStore
 from .runs.train import train
+from .reports.figures import state_entries
 
 # %% ../nbs/16_explore.ipynb #e16a0007
 EPISODE_POLICIES = ('run', 'random')
@@ -164,20 +165,8 @@ def real_episode(
 def state_labels(
     env, # an environment of the task
 )->list[str]: # a name per entry of the global state
-    "Names of the global state's entries: joint positions and velocities for MAMuJoCo tasks, `s[i]` otherwise."
-    out = [f's[{i}]' for i in range(env.state_dim)]
-    if not isinstance(env, MaMuJoCoEnv): return out
-    import mujoco
-    m, k = env.base.unwrapped.model, len(env.root_position())
-    sizes = {int(mujoco.mjtJoint.mjJNT_FREE): (7, 6), int(mujoco.mjtJoint.mjJNT_BALL): (4, 3)}  # others: one of each
-    pos, vel = [], []
-    for j in range(m.njnt):
-        name = mujoco.mj_id2name(m, mujoco.mjtObj.mjOBJ_JOINT, j) or f'joint{j}'
-        nq, nv = sizes.get(int(m.jnt_type[j]), (1, 1))
-        pos += [f'{name} pos'] if nq == 1 else [f'{name} q{i}' for i in range(nq)]
-        vel += [f'{name} vel'] if nv == 1 else [f'{name} v{i}' for i in range(nv)]
-    names = (pos[k:] + vel)[:env.state_dim]  # the state leaves out the first k positions (the root's x, or x and y)
-    return names + out[len(names):]  # what follows (Ant's contact forces) keeps its index
+    "Names of the global state's entries (`reports.figures.state_entries` without the units)."
+    return [name for name, _ in state_entries(env)]
 
 def moving_dims(
     ep:RealEpisode, # the real episode
