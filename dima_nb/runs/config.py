@@ -32,6 +32,7 @@ class RunConfig(ConfigBase):
     seed:int=0 # the run seed: python, numpy, torch, and (derived, never overlapping) every environment seed
     device:str='auto' # 'auto' (CUDA when available, else CPU), 'cpu', 'cuda' or 'cuda:N'
     threads:int=0 # torch CPU threads (0: torch's default; 1 when several runs share a machine)
+    env_processes:int=0 # 0: step the training environments one after another in the run's process; k >= 1: each in a worker process, at most k at once (the same transitions; `bench_envs.ipynb` measures which is faster)
     results_root:str='outputs/results' # curves go to results_root/<preset>/<task>/<method>/seed<k>.csv, provenance beside them (.json)
     root:str='outputs/runs' # run folders live under root/<preset>/<task>/<method>/seed<k> unless run_dir is set
     run_dir:str='' # explicit run folder (empty: the default under root)
@@ -40,7 +41,8 @@ class RunConfig(ConfigBase):
         if self.method not in METHODS: raise ValueError(f"Unknown method {self.method!r}; valid methods: {', '.join(METHODS)}")
         for k in ('env_steps', 'eval_every', 'eval_episodes', 'checkpoint_every', 'log_every'):
             if getattr(self, k) < 1: raise ValueError(f"run.{k} must be >= 1, got {getattr(self, k)}")
-        if self.seed < 0 or self.threads < 0: raise ValueError(f"run.seed and run.threads must be >= 0, got {self.seed}, {self.threads}")
+        if self.seed < 0 or self.threads < 0 or self.env_processes < 0:
+            raise ValueError(f"run.seed, run.threads and run.env_processes must be >= 0, got {self.seed}, {self.threads}, {self.env_processes}")
 
 @dataclass
 class RolloutConfig(ConfigBase):
@@ -152,7 +154,7 @@ def experiment_config(
 # %% ../../nbs/09_config.ipynb #c0nf1g02
 ADDED_SECTIONS = ('hasac',) # sections added after runs were recorded: a saved config without one was a run of a method that never read it
 
-RESUMABLE_CHANGES = ('run.env_steps', 'run.eval_every', 'run.checkpoint_every', 'run.log_every', 'run.device', 'run.threads',
+RESUMABLE_CHANGES = ('run.env_steps', 'run.eval_every', 'run.checkpoint_every', 'run.log_every', 'run.device', 'run.threads', 'run.env_processes',
                      'run.results_root', 'run.root', 'run.run_dir')
 
 def _flatten(d:dict, prefix:str='')->dict:

@@ -250,7 +250,7 @@ class Runner:
         n = method_cls.n_envs(self.cfg)
         self.seeds = {'run': c.seed, 'train_envs': derive_seeds(c.seed, n, 'train'),
                       'eval_episodes': derive_seeds(c.seed, c.eval_episodes, 'eval')}
-        self.env = self.cfg.env.make_batch(self.seeds['train_envs'])
+        self.env = self.cfg.env.make_batch(self.seeds['train_envs'], processes=c.env_processes)
         self.eval_env = self.cfg.env.make(derive_seeds(c.seed, 1, 'eval-env')[0])
         self.method = method_cls(self.cfg, self.env, self.device)
         self.env_steps = self.iterations = self.saves = self.resumes = 0

@@ -101,12 +101,14 @@ def main(
     device:str=None, # 'auto', 'cpu' or 'cuda'
     run_dir:str=None, # run folder (default outputs/runs/<preset>/<task>/<method>/seed<k>)
     threads:int=None, # torch CPU threads (e.g. 1 when running several jobs at once)
+    env_processes:int=None, # step the training environments in this many worker processes at once (default 0: in the run's process)
     resume:str='auto', # 'auto' (continue if there is a checkpoint), 'True' (there must be one), 'False' (move the folder aside)
     set:str='', # more overrides as JSON, e.g. '{"dima.imagine_batch": 300}'
 ):
     "Train a method; resumes from the run folder if it holds a checkpoint."
     ov = json.loads(set) if set else {}
     if threads: ov['run.threads'] = threads
+    if env_processes is not None: ov['run.env_processes'] = env_processes
     r = {'auto': 'auto', 'true': True, 'false': False}.get(str(resume).lower())
     if r is None: raise ValueError(f"--resume must be auto, True or False, got {resume!r}")
     preset, why = resolve_preset(preset, device)
