@@ -11,3 +11,4 @@ from .mamujoco import *  # MAMuJoCo
 from .linear import *    # linear_3agent
 from .dexhands import *  # the two-hand tasks, the Isaac Gym adapter and its stand-in
 from .tasks import *     # TASKS, make_env, EnvConfig, env_version
+from .vector import *    # VectorEnvBatch: the batch in worker processes

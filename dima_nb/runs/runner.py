@@ -51,6 +51,8 @@ class Method:
     def act(self, obs:np.ndarray)->np.ndarray:
         "The deterministic joint action `[..., N, A]` in [-1, 1] for observations `[..., N, O]`."
         raise NotImplementedError
+    def begin_episode(self):
+        "Called before each evaluation episode: a policy with memory (e.g. a recurrent filter) clears it here."
     def eval_metrics(self,
                      episodes:list|None=None, # the evaluation's episodes (`envs.Episode`, recorded), held out from training; None when the environment is batched
                     )->dict:
@@ -186,17 +188,20 @@ def evaluate_policy(
     act:Callable[[np.ndarray],np.ndarray], # deterministic joint action from observations `[..., N, O]`
     seeds:list[int], # one reset seed per episode (a batched environment runs until this many episodes end)
     record:bool=False, # also return the recorded episodes under 'episodes' (single environments only)
+    begin:Callable[[],None]|None=None, # called before each episode (a batched environment: once), e.g. to clear a recurrent policy's memory
 )->dict: # return_mean, return_std, length_mean (and episodes)
     "Mean return of a deterministic policy over fixed episodes."
+    begin = begin or (lambda: None)
     if hasattr(env, 'batch_size'):  # already batched: run until enough episodes have ended
-        obs, _, _ = env.reset(); rets, lens, t = [], [], np.zeros(env.batch_size, int)
+        begin(); obs, _, _ = env.reset(); rets, lens, t = [], [], np.zeros(env.batch_size, int)
         while len(rets) < len(seeds):
             obs, _, r, te, tr, info = env.step(act(obs)); t += 1
             done = np.asarray(te) | np.asarray(tr)
             rets += list(info['episode_returns']); lens += list(t[done]); t[done] = 0
         rets, lens = rets[:len(seeds)], lens[:len(seeds)]
     else:
-        eps = [run_episode(env, lambda o, s: act(o), seed=s, record=record) for s in seeds]
+        eps = []
+        for s in seeds: begin(); eps.append(run_episode(env, lambda o, _: act(o), seed=s, record=record))
         rets, lens = [e.ret for e in eps], [e.length for e in eps]
     out = {'return_mean': float(np.mean(rets)), 'return_std': float(np.std(rets)), 'length_mean': float(np.mean(lens))}
     return out | ({'episodes': eps} if record and not hasattr(env, 'batch_size') else {})
@@ -354,7 +359,8 @@ class Runner:
 
     def evaluate(self, log:Logger)->dict:
         "Evaluate now; record it in the eval CSV, TensorBoard, the results CSV and its record."
-        ev = {'step': self.env_steps} | evaluate_policy(self.eval_env, self.method.act, self.seeds['eval_episodes'], record=True)
+        ev = {'step': self.env_steps} | evaluate_policy(self.eval_env, self.method.act, self.seeds['eval_episodes'], record=True,
+                                                          begin=self.method.begin_episode)
         ev |= self.method.eval_metrics(ev.pop('episodes', None))
         self.evals.append(ev)
         log.log(self.env_steps, 'eval', **{k: v for k, v in ev.items() if k != 'step'})
