@@ -9,3 +9,4 @@ __all__ = []
 from .model import WorldModel, WorldModelConfig, world_model_preset, ImaginedEnv, evaluate_world_model
 from .offline import (collect_random, random_buffer, fixed_dataset, train_offline, save_world_model,
                                       load_world_model, offline_world_model, open_loop)
+from .rssm import RSSMConfig, rssm_preset, MambaWorldModel, MambaImaginedEnv, evaluate_rssm
