@@ -6,20 +6,16 @@
 __all__ = ['Mamba']
 
 # %% ../../nbs/11b_mamba.ipynb #mb000004
-import time
-from pathlib import Path
 import numpy as np
 import torch
 from ..data.buffer import ReplayBuffer
-from ..learners.mappo import PPOLearner, collect_rollout, start_carry
+from ..learners.mappo import PPOLearner
 from ..world_model.rssm import MambaWorldModel, MambaImaginedEnv, evaluate_rssm
 from ..runs.config import ExperimentConfig
-from ..runs.runner import Iteration, Method
+from .dima import ImaginationMethod
 
 # %% ../../nbs/11b_mamba.ipynb #mb000006
-_EPISODE_KEYS = ('states', 'obs', 'actions', 'rewards', 'terminated', 'truncated')
-
-class Mamba(Method):
+class Mamba(ImaginationMethod):
     "MAMBA on the real environment: the RSSM filter acts, the RSSM trains on replay, MAPPO learns in its imagination."
     phases = ('collect', 'rssm', 'imagine', 'ppo') # a steady pass: collect, a model round, policy rounds
     @classmethod
@@ -41,19 +37,12 @@ class Mamba(Method):
         self.learner = PPOLearner(e.n_agents, F, e.act_dim, e.n_agents * F, cfg.policy.override(algo='mappo'), device)
         self.gen = torch.Generator().manual_seed(cfg.run.seed)  # PPO minibatches and every latent sample of training and collection
         self.eval_gen = torch.Generator()  # the evaluation filter's samples, reset per episode
-        self.episodes = self.wm_rounds = self.policy_updates = self.new_steps = 0
-        obs, state, _ = env.reset()
-        self.obs, self.state = np.asarray(obs, np.float32), np.asarray(state, np.float32)
-        self.open = [self._new_episode(i) for i in range(env.batch_size)]
+        self._start_episodes()
         self.carry = self._fresh_carry(env.batch_size)  # the filter's state and last joint action, per training environment
         self.eval_carry = self._fresh_carry(1)
 
     def _fresh_carry(self, n:int)->dict:
         return {'state': self.wm.initial(n), 'prev': torch.zeros(n, self.env.n_agents, self.env.act_dim, device=self.device)}
-
-    def _new_episode(self, i:int)->dict:
-        return {'states': [self.state[i].copy()], 'obs': [self.obs[i].copy()], 'actions': [], 'rewards': [],
-                'terminated': [], 'truncated': []}
 
     def _filter(self, carry:dict, obs:np.ndarray, generator:torch.Generator)->torch.Tensor:
         "Advance `carry` to the new observations `[E, N, O]`; the features `[E, N, F]` the actor reads."
@@ -61,67 +50,21 @@ class Mamba(Method):
         carry['state'] = self.wm.obs_step(carry['state'], carry['prev'], torch.as_tensor(obs, device=self.device), generator)
         return self.wm.features(carry['state'])
 
-    # ---- phase 1: collect ----
-    @torch.no_grad()
-    def collect(self)->tuple[list[dict], int]:
-        "Step the training environments with the filter and the stochastic policy until an episode ends; store the finished episodes."
-        env, done_eps, steps = self.env, [], 0
-        while not done_eps:
-            feats = self._filter(self.carry, self.obs, self.gen)
-            a, _ = self.learner.actors.act(feats)
-            a = a.clamp(-1, 1)
-            obs, state, r, te, tr, info = env.step(a.cpu().numpy()); steps += env.batch_size
-            obs, state = np.asarray(obs, np.float32), np.asarray(state, np.float32)
-            done = np.asarray(te) | np.asarray(tr)
-            keep = torch.as_tensor(~done, device=self.device)
-            init = self.wm.initial(env.batch_size)
-            self.carry['state'] = {k: torch.where(keep.view(-1, *[1] * (v.dim() - 1)), v, init[k]) for k, v in self.carry['state'].items()}
-            self.carry['prev'] = a * keep[:, None, None]
-            an = a.cpu().numpy()
-            for i, ep in enumerate(self.open):
-                ep['actions'].append(an[i]); ep['rewards'].append(float(r[i]))
-                ep['terminated'].append(bool(te[i])); ep['truncated'].append(bool(tr[i]))
-                ep['obs'].append(np.asarray(info['next_obs'][i], np.float32)); ep['states'].append(np.asarray(info['next_state'][i], np.float32))
-            self.obs, self.state = obs, state
-            for i in np.flatnonzero(done):
-                ep = self.open[i]
-                self.buffer.add_episode(*(np.array(ep[k]) for k in _EPISODE_KEYS))
-                done_eps.append(ep); self.open[i] = self._new_episode(i); self.episodes += 1
-        return done_eps, steps
-
-    # ---- phase 3: policy in imagination ----
-    def train_policy(self)->dict:
-        "Imagine and update the policy `policy_rounds` times."
-        m, logs, n, t_im, t_ppo = self.cfg.mamba, [], 0, 0.0, 0.0
-        for _ in range(m.policy_rounds):
-            t0 = time.perf_counter()
-            im = MambaImaginedEnv(self.wm, self.buffer, m.imagine_batch, m.horizon, generator=self.gen, burn_in=m.burn_in)
-            batch, _, st = collect_rollout(self.learner, im, start_carry(im, self.device), m.horizon)
-            t1 = time.perf_counter()
-            logs.append(self.learner.update(batch, self.gen) | {'imagined_reward': st['reward_mean']}); n += len(batch)
-            t_im += t1 - t0; t_ppo += time.perf_counter() - t1
-            self.policy_updates += 1
-        return ({k: float(np.mean([l[k] for l in logs])) for k in logs[0]}
-                | {'imagined_transitions': n, 'imagine_s': t_im, 'ppo_s': t_ppo})
-
-    def iterate(self)->Iteration:
-        "Collect until an episode ends; then, on DIMA's gate, a world-model round and policy rounds."
+    def _schedule(self): return self.cfg.mamba
+    def _policy_action(self)->torch.Tensor:
+        a, _ = self.learner.actors.act(self._filter(self.carry, self.obs, self.gen))
+        return a.clamp(-1, 1)
+    def _after_step(self, a:torch.Tensor, done:np.ndarray):
+        "Keep each environment's filter state and action; start afresh where an episode ended."
+        keep, init = torch.as_tensor(~done, device=self.device), self.wm.initial(len(done))
+        self.carry['state'] = {k: torch.where(keep.view(-1, *[1] * (v.dim() - 1)), v, init[k]) for k, v in self.carry['state'].items()}
+        self.carry['prev'] = a * keep[:, None, None]
+    def _imagined_env(self):
         m = self.cfg.mamba
-        t0 = time.perf_counter(); eps, steps = self.collect(); t1 = time.perf_counter(); self.new_steps += steps
-        logs = {'episode_return': float(np.mean([sum(e['rewards']) for e in eps])),
-                'episode_length': float(np.mean([len(e['rewards']) for e in eps]))}
-        times, perf = {'collect': t1 - t0}, {}
-        if len(self.buffer) >= m.start_steps and self.new_steps >= m.train_every:
-            self.new_steps = 0
-            wl = self.wm.update(self.buffer, generator=self.gen)
-            times['rssm'] = wl.pop('time/rssm_s'); logs |= wl
-            self.wm_rounds += 1
-            if self.wm_rounds > m.policy_warmup_rounds:
-                pl = self.train_policy()
-                times |= {'imagine': pl.pop('imagine_s'), 'ppo': pl.pop('ppo_s')}
-                logs |= {f'policy/{k}': v for k, v in pl.items()}
-                perf['imagined_steps_per_s'] = pl['imagined_transitions'] / max(times['imagine'], 1e-9)
-        return Iteration(steps, logs | {'wm_rounds': self.wm_rounds, 'episodes': self.episodes}, times, perf)
+        return MambaImaginedEnv(self.wm, self.buffer, m.imagine_batch, m.horizon, generator=self.gen, burn_in=m.burn_in)
+    def _world_model_round(self)->tuple[dict, dict]:
+        wl = self.wm.update(self.buffer, generator=self.gen)
+        return wl, {'rssm': wl.pop('time/rssm_s')}
 
     # ---- the deterministic policy, for evaluation: the same filter, the mean action ----
     def begin_episode(self):
@@ -140,30 +83,17 @@ class Mamba(Method):
         "The RSSM's open-loop observation error on the evaluation episodes, as DIMA's (`history` = DIMA's denoiser history)."
         H, T = self.cfg.mamba.horizon, self.cfg.wm.denoiser.history
         if self.wm_rounds == 0 or not episodes or max(e.length for e in episodes) < T - 1 + H: return {}
-        held = ReplayBuffer(self.buffer.cfg.override(capacity=sum(e.length for e in episodes), recency_weights=()),
-                            self.wm.n_agents, self.wm.obs_dim, self.wm.act_dim, self.env.state_dim)
-        for e in episodes: held.add_episode(e.states, e.obs, e.actions, e.rewards, e.terminated, e.truncated)
-        w = evaluate_rssm(self.wm, held, history=T, horizon=H, n_segments=64, seed=self.episodes)
+        w = evaluate_rssm(self.wm, self._held_out(episodes), history=T, horizon=H, n_segments=64, seed=self.episodes)
         return {'wm_one_step_obs_l1': w['one_step_obs_l1'], f'wm_cum_obs_l1_H{H}': w[f'cum_obs_l1_H{H}']}
 
-    # ---- checkpoint ----
-    def state_dict(self)->dict: # the world model's, the learner's, the generator's, the counters, the filters and the open episodes
-        "Everything the method needs to continue exactly (the replay buffer goes through `save_data`)."
-        return {'wm': self.wm.full_state_dict(), 'learner': self.learner.state_dict(), 'gen': self.gen.get_state(),
-                'counters': {k: getattr(self, k) for k in ('episodes', 'wm_rounds', 'policy_updates', 'new_steps')},
-                'obs': self.obs, 'state': self.state, 'open': self.open,
-                'carry': {'state': {k: v.cpu() for k, v in self.carry['state'].items()}, 'prev': self.carry['prev'].cpu()}}
+    # ---- checkpoint: the shared state and the training filter's ----
+    def state_dict(self)->dict:
+        "Everything the method needs to continue exactly, the training filter's state included (the replay buffer goes through `save_data`)."
+        return super().state_dict() | {'carry': {'state': {k: v.cpu() for k, v in self.carry['state'].items()}, 'prev': self.carry['prev'].cpu()}}
 
     def load_state_dict(self,
                         d:dict, # what `state_dict` returned
                        ):
-        "Continue from a `state_dict`: models, optimisers, generator, counters, the filters' states and the episodes in progress."
-        self.wm.load_full_state_dict(d['wm']); self.learner.load_state_dict(d['learner']); self.gen.set_state(d['gen'])
-        for k, v in d['counters'].items(): setattr(self, k, v)
-        self.obs, self.state, self.open = d['obs'], d['state'], d['open']
+        "Continue from a `state_dict`: models, optimisers, generator, counters, the filter's state and the episodes in progress."
+        super().load_state_dict(d)
         self.carry = {'state': {k: v.to(self.device) for k, v in d['carry']['state'].items()}, 'prev': d['carry']['prev'].to(self.device)}
-
-    def save_data(self, folder:Path): self.buffer.save(Path(folder)/'replay')
-    def load_data(self, folder:Path):
-        try: self.buffer = ReplayBuffer.load(Path(folder)/'replay', self.buffer.cfg)
-        except FileNotFoundError as e: raise FileNotFoundError(f"the checkpoint {folder} has no replay buffer ({e})") from e

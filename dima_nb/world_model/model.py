@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['AMP_MODES', 'WorldModelConfig', 'world_model_preset', 'WorldModel', 'denoiser_batch', 'update', 'predict_next',
-           'decode_obs', 'wm_state_dict', 'wm_load_state_dict', 'ImaginedEnv', 'evaluate_world_model']
+           'decode_obs', 'wm_state_dict', 'wm_load_state_dict', 'ImaginedEnv', 'eval_windows', 'evaluate_world_model']
 
 # %% ../../nbs/08_world_model.ipynb #1f42481f
 import math, time
@@ -278,17 +278,15 @@ class ImaginedEnv:
         return wm.decode_obs(nxt), nxt, r, term, trunc, {'cont': c}
 
 # %% ../../nbs/08_world_model.ipynb #cf12e639
-@torch.no_grad()
-def evaluate_world_model(
-    wm:WorldModel, # a trained world model
-    buffer:ReplayBuffer, # real data to evaluate on (use held-out episodes for a fair number)
-    horizon:int=15, # open-loop steps
-    n_segments:int=256, # segments averaged over
-    order=None, # agent order of the reverse chain (None: the config's)
-    seed:int=0, # for the segments and the sampler's noise
-)->dict: # state_l1 / obs_l1 per step [H], their cumulative sums, one_step and at-horizon figures
-    "Open-loop prediction error with the true actions: per step and cumulative."
-    T = wm.T; L = T - 1 + horizon
+def eval_windows(
+    buffer:ReplayBuffer, # real data
+    history:int, # observations filtered before the predicted ones
+    horizon:int, # open-loop steps
+    n_segments:int, # windows wanted
+    seed:int, # seeds the buffer's generator for the draw (its state is restored afterwards)
+)->dict: # obs, actions, state_mask, states, episode_ids, ends (numpy, at most n_segments each)
+    "Held-out windows for open-loop evaluation: `history - 1 + horizon` transitions, the predicted part inside one episode; the same for every model given the same seed."
+    T, L = history, history - 1 + horizon
     rng_state = buffer.rng_state(); buffer.rng = np.random.default_rng(seed)
     try:
         segs, got = [], 0
@@ -299,8 +297,21 @@ def evaluate_world_model(
             if got >= n_segments: break
     finally: buffer.set_rng_state(rng_state)
     if got == 0: raise ValueError(f"no episode in the buffer is long enough for history {T} + horizon {horizon}")
-    cat = lambda name: np.concatenate([getattr(s, name)[k] for s, k in segs])[:n_segments]
-    S, O, A, M = (wm._t(cat(n)) for n in ('states', 'obs', 'actions', 'state_mask'))
+    return {name: np.concatenate([getattr(s, name)[k] for s, k in segs])[:n_segments]
+            for name in ('obs', 'actions', 'state_mask', 'states', 'episode_ids', 'ends')}
+
+@torch.no_grad()
+def evaluate_world_model(
+    wm:WorldModel, # a trained world model
+    buffer:ReplayBuffer, # real data to evaluate on (use held-out episodes for a fair number)
+    horizon:int=15, # open-loop steps
+    n_segments:int=256, # segments averaged over
+    order=None, # agent order of the reverse chain (None: the config's)
+    seed:int=0, # for the segments and the sampler's noise
+)->dict: # state_l1 / obs_l1 per step [H], their cumulative sums, one_step and at-horizon figures
+    "Open-loop prediction error with the true actions: per step and cumulative."
+    T, win = wm.T, eval_windows(buffer, wm.T, horizon, n_segments, seed)
+    S, O, A, M = (wm._t(win[n]) for n in ('states', 'obs', 'actions', 'state_mask'))
     M = M.bool()
     gen = torch.Generator(device='cpu').manual_seed(seed)
     hs, ha, hm = S[:, :T], A[:, :T - 1], M[:, :T]

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['INFO_LOSSES', 'RSSMConfig', 'rssm_preset', 'straight_through_sample', 'categorical_kl', 'kl_balanced',
-           'sinusoidal_positions', 'CommBlock', 'MambaWorldModel', 'MambaImaginedEnv', 'eval_windows', 'evaluate_rssm']
+           'sinusoidal_positions', 'CommBlock', 'MambaWorldModel', 'MambaImaginedEnv', 'evaluate_rssm']
 
 # %% ../../nbs/08b_rssm.ipynb #5831591a
 import math, time
@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from ..core import ConfigBase, adam
 from ..data.buffer import ReplayBuffer, RunningMeanStd, Segment
+from .model import eval_windows
 
 # %% ../../nbs/08b_rssm.ipynb #fe904970
 INFO_LOSSES = ('gaussian', 'none')
@@ -513,28 +514,6 @@ class MambaImaginedEnv:
         return o, s, r.mean(-1), term, trunc, {'cont': torch.sigmoid(c).mean(-1)}
 
 # %% ../../nbs/08b_rssm.ipynb #04541451
-def eval_windows(
-    buffer:ReplayBuffer, # real data
-    history:int, # observations filtered before the predicted ones
-    horizon:int, # open-loop steps
-    n_segments:int, # windows wanted
-    seed:int, # seeds the buffer's generator for the draw (its state is restored afterwards)
-)->dict: # obs, actions, state_mask, states, episode_ids, ends (numpy, at most n_segments each)
-    "The evaluation windows of `evaluate_world_model` (same length, seeding and keep rule)."
-    T, L = history, history - 1 + horizon
-    rng_state = buffer.rng_state(); buffer.rng = np.random.default_rng(seed)
-    try:
-        segs, got = [], 0
-        for _ in range(50):
-            seg = buffer.sample_segments(n_segments, length=L)
-            keep = seg.mask[:, T - 1]  # the predicted part lies inside one episode
-            if keep.any(): segs.append((seg, keep)); got += keep.sum()
-            if got >= n_segments: break
-    finally: buffer.set_rng_state(rng_state)
-    if got == 0: raise ValueError(f"no episode in the buffer is long enough for history {T} + horizon {horizon}")
-    return {name: np.concatenate([getattr(s, name)[k] for s, k in segs])[:n_segments]
-            for name in ('obs', 'actions', 'state_mask', 'states', 'episode_ids', 'ends')}
-
 @torch.no_grad()
 def evaluate_rssm(
     wm:MambaWorldModel, # a trained world model
