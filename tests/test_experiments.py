@@ -38,6 +38,14 @@ def test_wm_error(work):
     assert len(rows(work / 'table8' / 'halfcheetah_2x3_curves.csv')) == 2 * 2 * 20
     assert (work / 'data' / 'halfcheetah_2x3' / 'train' / 'replay_buffer.npz').exists()
     assert (work / 'models' / 'halfcheetah_2x3' / 'joint_seed1.pt').exists()
+    # MAMBA added later on the same data: its rows join the table, the others are kept
+    papermill('exp_wm_error', work / 'wm_error_mamba.ipynb', **WM, seeds='0', variants='mamba', n_segments=16,
+              data_dir=work / 'data', model_dir=work / 'models', out_dir=work / 'table8')
+    r2 = rows(work / 'table8' / 'halfcheetah_2x3.csv')
+    assert {(x['model'], x['seed']) for x in r2 if x['horizon'] == '15'} == {(m, s) for m in ('Sequential', 'Joint') for s in '01'} | {('MAMBA', '0')}
+    m = [x for x in r2 if x['model'] == 'MAMBA']
+    assert all(math.isfinite(float(x['cum_obs_l1'])) and float(x['cum_obs_l1']) > 0 and x['cum_state_l1'] == '' for x in m)
+    assert len(rows(work / 'table8' / 'halfcheetah_2x3_curves.csv')) == 2 * 2 * 20 + 20
 
 def test_fig_long_horizon(work):
     out = work / 'figs'
