@@ -63,18 +63,12 @@ class EnvConfig(ConfigBase):
 
     def make_batch(self,
                    seeds:list[int], # one seed per environment (e.g. `derive_seeds(run_seed, n, 'train')`)
-                   processes:int=0, # 0: step them one after another in this process (`EnvBatch`); k >= 1: each in a worker process, at most k stepping at once (`envs.vector.VectorEnvBatch`); the transitions are the same
                    **kwargs, # passed to the environment class
                   )->EnvBatch|IsaacBiDexEnv: # `len(seeds)` environments stepped together (isaac: its own batch)
         "Build the batch of environments a run collects experience in."
         seeds = list(seeds)
         if not seeds: raise ValueError("make_batch needs at least one seed")
-        if isinstance(processes, bool) or not isinstance(processes, int) or processes < 0:
-            raise ValueError(f"processes must be an integer >= 0 (0: in this process), got {processes!r}")
         if self.task.startswith(ISAAC_PREFIX): return self.make(seeds[0], **kwargs)
-        if processes:
-            from dima_nb.envs.vector import VectorEnvBatch  # imports this module
-            return VectorEnvBatch(self.task, seeds, self.obs_mode, max_concurrency=processes, **kwargs)
         return EnvBatch([self.make(s, **kwargs) for s in seeds])
 
 # %% ../../nbs/01c_tasks.ipynb #t1000010

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from ..core import Logger, atomic_write, atomic_write_text, get_device, repo_root, seed_everything, write_curve
 from .progress import Progress, say
-from ..envs import derive_seeds, env_version, run_episode
+from ..envs import derive_seeds, env_version, run_episode, VectorEnvBatch
 from .config import ExperimentConfig, config_diff
 
 # %% ../../nbs/09a_runner.ipynb #r0000006
@@ -255,7 +255,8 @@ class Runner:
         n = method_cls.n_envs(self.cfg)
         self.seeds = {'run': c.seed, 'train_envs': derive_seeds(c.seed, n, 'train'),
                       'eval_episodes': derive_seeds(c.seed, c.eval_episodes, 'eval')}
-        self.env = self.cfg.env.make_batch(self.seeds['train_envs'], processes=c.env_processes)
+        self.env = (VectorEnvBatch(self.cfg.env.task, self.seeds['train_envs'], self.cfg.env.obs_mode, max_concurrency=c.env_processes)
+                    if c.env_processes else self.cfg.env.make_batch(self.seeds['train_envs']))  # workers: the same transitions
         self.eval_env = self.cfg.env.make(derive_seeds(c.seed, 1, 'eval-env')[0])
         self.method = method_cls(self.cfg, self.env, self.device)
         self.env_steps = self.iterations = self.saves = self.resumes = 0
