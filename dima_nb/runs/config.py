@@ -130,7 +130,8 @@ def cpu_preset()->ExperimentConfig:
     wm = world_model_preset('cpu').override({'reward_steps': 100, 'reward.dropout': 0.0})
     return ExperimentConfig(preset='cpu', buffer=BufferConfig(capacity=100_000), wm=wm, dima=DimaConfig(imagine_batch=300),
                             hasac=HasacConfig(warmup_steps=5_000, capacity=100_000),
-                            mamba=MambaConfig(rssm=rssm_preset('cpu').override(model_steps=60), imagine_batch=300, burn_in=10),
+                            mamba=MambaConfig(rssm=rssm_preset('cpu').override(model_steps=60), imagine_batch=300, burn_in=10,
+                                              train_every=1_000),
                             run=RunConfig(env_steps=100_000, eval_every=5_000, eval_episodes=5, checkpoint_every=10_000))
 
 @register_preset('cpu_v0')
