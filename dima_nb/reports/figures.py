@@ -51,7 +51,8 @@ def state_entries(
 
 # %% ../../nbs/14a_figures.ipynb #f1000009
 MODEL_LABELS = {'single': 'DIMA (paper)', 'dima': 'DIMA (paper)', 'joint': 'joint (paper ablation)', 'dima_joint': 'joint (paper ablation)',
-                'chain': 'DIMA-chain (ours)', 'dima_chain': 'DIMA-chain (ours)', 'chain_joint': 'DIMA-chain joint (ours)'}
+                'chain': 'DIMA-chain (ours)', 'dima_chain': 'DIMA-chain (ours)', 'chain_joint': 'DIMA-chain joint (ours)',
+                'mamba': 'MAMBA', 'marie': 'MARIE'}
 
 def _caption(fig, text:str, width:int=150):
     "Draw the one-sentence caption under the figure."
@@ -71,11 +72,13 @@ def plot_long_horizon(
     env_note:str='', # which environment (e.g. 'gymnasium-robotics v5 MaMuJoCo')
     ncol:int=3, # panels per row
 )->tuple: # (figure, caption)
-    "Real and predicted state entries over an open-loop horizon, and the state L1 per step ahead."
-    task = df.task.iloc[0]; models = [m for m in df.model.unique() if m != 'real']
+    "Real and predicted state entries over an open-loop horizon, the state L1 per step ahead, and the observation L1 if the CSV has it."
+    task = df.task.iloc[0]; all_models = [m for m in df.model.unique() if m != 'real']
+    models = [m for m in all_models if df[df.model == m].state_l1.notna().any()]  # models of the state
+    has_obs = 'obs_l1' in df.columns and df.obs_l1.notna().any()
     dims = [c for c in df.columns if c.startswith('d') and c[1:].isdigit()]
     name = lambda c: entries[int(c[1:])] if entries else (f's[{c[1:]}]', '')
-    nrow = int(np.ceil((len(dims) + 1) / ncol))
+    nrow = int(np.ceil((len(dims) + 1 + has_obs) / ncol))
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 2.9 * nrow + 0.6), squeeze=False); axes = axes.ravel()
     real = df[df.model == 'real']
     for ax, c in zip(axes, dims):
@@ -91,14 +94,22 @@ def plot_long_horizon(
     ax.set(yscale='log'); ax.set_title('state error per step', fontsize=9)
     ax.set_xlabel('steps ahead (open loop)', fontsize=8); ax.set_ylabel('mean |predicted - real| per entry', fontsize=8)
     ax.grid(alpha=0.3); ax.tick_params(labelsize=7)
-    for a in axes[len(dims) + 1:]: a.axis('off')
+    if has_obs:
+        ax = axes[len(dims) + 1]
+        for m in all_models:
+            d = df[df.model == m]; ax.plot(d.h, d.obs_l1, label=MODEL_LABELS.get(m, m))
+        ax.set(yscale='log'); ax.set_title('observation error per step', fontsize=9); ax.legend(fontsize=7, loc='best')
+        ax.set_xlabel('steps ahead (open loop)', fontsize=8); ax.set_ylabel('mean |predicted - real| per entry', fontsize=8)
+        ax.grid(alpha=0.3); ax.tick_params(labelsize=7)
+    for a in axes[len(dims) + 1 + has_obs:]: a.axis('off')
     axes[0].legend(fontsize=7, loc='best')
     H = int(df.h.max()); hs = sorted({1, min(15, H), H})
-    at = lambda m, h: df[(df.model == m) & (df.h == h)].state_l1.iloc[0]
-    errs = '; '.join(f"{MODEL_LABELS.get(m, m)} {', '.join(f'{at(m, h):.2f}' for h in hs)}" for m in models)
+    at = lambda m, h, c: df[(df.model == m) & (df.h == h)][c].iloc[0]
+    errs = lambda ms, c: '; '.join(f"{MODEL_LABELS.get(m, m)} {', '.join(f'{at(m, h, c):.2f}' for h in hs)}" for m in ms)
     title = f'{task}: {H}-step open-loop prediction from the true actions' + (f' ({env_note})' if env_note else '')
     cap = (f'Each world model predicts {H} steps from the real actions alone; the state error '
-           f'(mean absolute difference per state entry, in the entries\' own units) at {", ".join(f"h = {h}" for h in hs)} is: {errs}.')
+           f'(mean absolute difference per state entry, in the entries\' own units) at {", ".join(f"h = {h}" for h in hs)} is: {errs(models, "state_l1")}.')
+    if has_obs: cap += f' The observation error (mean absolute difference per real observation entry) is: {errs(all_models, "obs_l1")}.'
     _layout(fig, title, cap)
     return fig, cap
 

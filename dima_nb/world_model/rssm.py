@@ -514,6 +514,29 @@ class MambaImaginedEnv:
         return o, s, r.mean(-1), term, trunc, {'cont': torch.sigmoid(c).mean(-1)}
 
 # %% ../../nbs/08b_rssm.ipynb #04541451
+@patch
+@torch.no_grad()
+def predict_obs(self:MambaWorldModel,
+                hist_obs:torch.Tensor, # [B, T, N, O] real observations up to o_t (raw units)
+                actions:torch.Tensor, # [B, T-1+H, N, A] the joint actions of the history, then a_t..a_{t+H-1}
+                hist_mask:torch.Tensor|None=None, # [B, T] bool, False for padding before an episode's start (None: all real)
+                generator:torch.Generator|None=None, # for the latent samples
+               )->torch.Tensor: # [B, H, N, O] predicted o_{t+1..t+H} (raw units)
+    "Filter the real history with the true actions, then predict H observations open loop (prior only) and decode them."
+    B, T = hist_obs.shape[:2]; H = actions.shape[1] - (T - 1)
+    if H < 1: raise ValueError(f"actions must hold the {T - 1} history actions and at least one more, got {actions.shape[1]}")
+    O, A = self._t(hist_obs), self._t(actions)
+    M = torch.ones(B, T, dtype=torch.bool, device=self.device) if hist_mask is None else self._t(hist_mask, torch.bool)
+    was_training = self.training; self.eval()
+    try:
+        post, _ = self.observe(O, A[:, :T - 1], M, generator)
+        state, preds = {k: v[:, -1] for k, v in post.items()}, []
+        for h in range(H):
+            state = self.transition(state, A[:, T - 1 + h], generator)
+            preds.append(self.decode_obs(self.features(state)))
+    finally: self.train(was_training)
+    return torch.stack(preds, 1)
+
 @torch.no_grad()
 def evaluate_rssm(
     wm:MambaWorldModel, # a trained world model
@@ -527,16 +550,9 @@ def evaluate_rssm(
     if history < 1 or horizon < 1: raise ValueError(f"history and horizon must be >= 1, got {history}, {horizon}")
     T, w = history, eval_windows(buffer, history, horizon, n_segments, seed)
     O, A, M = wm._t(w['obs']), wm._t(w['actions']), wm._t(w['state_mask'], torch.bool)
-    was_training = wm.training; wm.eval()
-    gen = torch.Generator(device='cpu').manual_seed(seed)
-    try:
-        post, _ = wm.observe(O[:, :T], A[:, :T - 1], M[:, :T], gen)
-        state, mask, errs = {k: v[:, -1] for k, v in post.items()}, wm.obs_mask.to(O.dtype), []
-        for h in range(horizon):
-            state = wm.transition(state, A[:, T - 1 + h], gen)
-            errs.append(((wm.decode_obs(wm.features(state)) - O[:, T + h]).abs() * mask).sum((-1, -2)) / mask.sum())
-    finally: wm.train(was_training)
-    err = torch.stack(errs, 1)  # [B, H]
+    pred = wm.predict_obs(O[:, :T], A, M[:, :T], torch.Generator(device='cpu').manual_seed(seed))  # [B, H, N, O]
+    mask = wm.obs_mask.to(O.dtype)
+    err = ((pred - O[:, T:]).abs() * mask).sum((-1, -2)) / mask.sum()  # [B, H]
     out = {'obs_l1': err.mean(0).cpu().numpy()}
     out |= {'obs_l1_cum': np.cumsum(out['obs_l1']), 'one_step_obs_l1': float(out['obs_l1'][0]),
             f'cum_obs_l1_H{horizon}': float(err.sum(1).mean()), f'cum_obs_l1_H{horizon}_std': float(err.sum(1).std()),
