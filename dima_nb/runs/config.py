@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'HASAC_TUNED_PRESETS', 'ADDED_SECTIONS', 'RESUMABLE_CHANGES', 'RunConfig', 'RolloutConfig', 'DimaConfig',
-           'MambaConfig', 'ExperimentConfig', 'paper_preset', 'cpu_preset', 'cpu_v0_preset', 'smoke_preset',
-           'experiment_config', 'config_diff']
+           'MambaConfig', 'MarieMethodConfig', 'ExperimentConfig', 'paper_preset', 'cpu_preset', 'cpu_v0_preset',
+           'smoke_preset', 'experiment_config', 'config_diff']
 
 # %% ../../nbs/09_config.ipynb #b8010e01
 from dataclasses import dataclass, field
@@ -17,14 +17,15 @@ from ..learners.mappo import MAPPOConfig
 from ..learners.hasac import HasacConfig, harl_tuned
 from ..world_model.model import WorldModelConfig, world_model_preset
 from ..world_model.rssm import RSSMConfig, rssm_preset
+from ..world_model.marie import MarieConfig, marie_preset
 
 # %% ../../nbs/09_config.ipynb #94ce3190
-METHODS = ('dima', 'dima_joint', 'dima_chain', 'dima_chain_joint', 'mappo', 'happo', 'hasac', 'mamba')
+METHODS = ('dima', 'dima_joint', 'dima_chain', 'dima_chain_joint', 'mappo', 'happo', 'hasac', 'mamba', 'marie')
 
 @dataclass
 class RunConfig(ConfigBase):
     "Budget, schedule of evaluation / checkpoints, device and where the run lives."
-    method:str='dima' # 'dima' (the paper's DIMA), 'dima_joint' (its ablation), 'dima_chain' / 'dima_chain_joint' (ours), 'mappo', 'happo', 'hasac', 'mamba'
+    method:str='dima' # 'dima' (the paper's DIMA), 'dima_joint' (its ablation), 'dima_chain' / 'dima_chain_joint' (ours), 'mappo', 'happo', 'hasac', 'mamba', 'marie'
     env_steps:int=1_000_000 # real environment steps to train for (the budget; may grow when a run is resumed)
     eval_every:int=1_000 # evaluate every this many env steps
     eval_episodes:int=10 # deterministic evaluation episodes each time (the same episode seeds every time)
@@ -88,6 +89,24 @@ class MambaConfig(ConfigBase):
             if getattr(self, k) < 1: raise ValueError(f"mamba.{k} must be >= 1, got {getattr(self, k)}")
 
 @dataclass
+class MarieMethodConfig(ConfigBase):
+    "MARIE's schedule around its token world model (`world_model.marie`): when the model and the policy train, and how much they imagine."
+    wm:MarieConfig=field(default_factory=lambda: marie_preset('paper')) # the world model: tokenizer, transformer, aggregation, heads, steps per round
+    start_steps:int=500 # training starts once the buffer holds this many transitions (the release's MIN_BUFFER_SIZE)
+    train_every:int=200 # a round runs after an episode ends once this many env steps have arrived since the last one (the release's N_SAMPLES)
+    policy_warmup_rounds:int=19 # world-model rounds before the policy learns in imagination (the release: from the 20th round)
+    policy_rounds:int=5 # per round: this many times (imagine a batch, then PPO epochs on it); the release's 5 actor-critic passes
+    imagine_batch:int=600 # imagined trajectories per batch (the release's ac_batch_size)
+    horizon:int=15 # imagined steps per trajectory (the release: 15)
+    burn_in:int=0 # real transitions fed before each imagined start (the release: 0, one real observation)
+
+    def validate(self):
+        for k in ('start_steps', 'train_every', 'policy_warmup_rounds', 'policy_rounds', 'burn_in'):
+            if getattr(self, k) < 0: raise ValueError(f"marie.{k} must be >= 0, got {getattr(self, k)}")
+        for k in ('imagine_batch', 'horizon'):
+            if getattr(self, k) < 1: raise ValueError(f"marie.{k} must be >= 1, got {getattr(self, k)}")
+
+@dataclass
 class ExperimentConfig(ConfigBase):
     "Everything one run needs."
     preset:str='paper' # the preset this config started from (for the record)
@@ -100,6 +119,7 @@ class ExperimentConfig(ConfigBase):
     dima:DimaConfig=field(default_factory=DimaConfig) # the DIMA schedule (world-model and policy rounds, imagination)
     hasac:HasacConfig=field(default_factory=HasacConfig) # HASAC (networks, temperatures, replay, updates per transition)
     mamba:MambaConfig=field(default_factory=MambaConfig) # MAMBA (its RSSM world model and schedule)
+    marie:MarieMethodConfig=field(default_factory=MarieMethodConfig) # MARIE (its token world model and schedule)
 
     def _id_parts(self)->tuple[str,...]: return (self.preset, self.env.task.replace(':', '_'), self.run.method)
 
@@ -132,6 +152,7 @@ def cpu_preset()->ExperimentConfig:
                             hasac=HasacConfig(warmup_steps=5_000, capacity=100_000),
                             mamba=MambaConfig(rssm=rssm_preset('cpu').override(model_steps=60), imagine_batch=300, burn_in=10,
                                               train_every=1_000),
+                            marie=MarieMethodConfig(wm=marie_preset('cpu'), imagine_batch=300),
                             run=RunConfig(env_steps=100_000, eval_every=5_000, eval_episodes=5, checkpoint_every=10_000))
 
 @register_preset('cpu_v0')
@@ -149,7 +170,9 @@ def smoke_preset()->ExperimentConfig:
                             dima=DimaConfig(start_steps=1_000, policy_warmup_rounds=1, policy_rounds=1, imagine_batch=16, horizon=5),
                             hasac=HasacConfig(hidden=(32, 32), batch_size=64, n_step=5, warmup_steps=200, capacity=5_000),
                             mamba=MambaConfig(rssm=rssm_preset('smoke'), start_steps=1_000, policy_rounds=1, imagine_batch=16, horizon=5,
-                                              burn_in=4))
+                                              burn_in=4),
+                            marie=MarieMethodConfig(wm=marie_preset('smoke'), start_steps=1_000,
+                                                    policy_warmup_rounds=1, policy_rounds=1, imagine_batch=16, horizon=5))
 
 # %% ../../nbs/09_config.ipynb #0b286fb5
 HASAC_TUNED_PRESETS = ('paper', 'cpu', 'cpu_v0') # presets in which `hasac` runs take HARL's per-task tuned settings
@@ -176,7 +199,7 @@ def experiment_config(
     return cfg
 
 # %% ../../nbs/09_config.ipynb #c0nf1g02
-ADDED_SECTIONS = ('hasac', 'mamba') # sections added after runs were recorded: a saved config without one was a run of a method that never read it
+ADDED_SECTIONS = ('hasac', 'mamba', 'marie') # sections added after runs were recorded: a saved config without one was a run of a method that never read it
 
 RESUMABLE_CHANGES = ('run.env_steps', 'run.eval_every', 'run.checkpoint_every', 'run.log_every', 'run.device', 'run.threads', 'run.env_processes',
                      'run.results_root', 'run.root', 'run.run_dir')

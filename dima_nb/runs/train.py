@@ -94,7 +94,7 @@ def train(
 @call_parse
 def main(
     task:str='halfcheetah_2x3', # task (see dima_nb.envs.TASKS)
-    method:str='dima', # 'dima' (the paper's), 'dima_joint' (its ablation), 'dima_chain' or 'dima_chain_joint' (ours), 'mappo', 'happo', 'hasac' or 'mamba'
+    method:str='dima', # 'dima' (the paper's), 'dima_joint' (its ablation), 'dima_chain' or 'dima_chain_joint' (ours), 'mappo', 'happo', 'hasac', 'mamba' or 'marie'
     preset:str='auto', # 'auto' (paper with a CUDA GPU, cpu without), 'smoke', 'cpu', 'cpu_v0' or 'paper'
     seed:int=0, # the run seed (every other seed derives from it)
     env_steps:int=None, # override the preset's budget

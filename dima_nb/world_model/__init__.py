@@ -10,3 +10,4 @@ from .model import WorldModel, WorldModelConfig, world_model_preset, ImaginedEnv
 from .offline import (collect_random, random_buffer, fixed_dataset, train_offline, save_world_model,
                                       load_world_model, offline_world_model, open_loop)
 from .rssm import RSSMConfig, rssm_preset, MambaWorldModel, MambaImaginedEnv, evaluate_rssm
+from .marie import MarieConfig, marie_preset, MarieWorldModel, MarieImaginedEnv, evaluate_marie

@@ -17,7 +17,8 @@ from ..envs import make_env, MultiAgentEnv, run_episode
 from ..data.buffer import ReplayBuffer, BufferConfig
 from .diffusion import reveal_variant
 from .model import WorldModel, WorldModelConfig, world_model_preset
-from .rssm import MambaWorldModel, RSSMConfig, rssm_preset
+from .rssm import MambaWorldModel, RSSMConfig, rssm_preset, evaluate_rssm
+from .marie import MarieWorldModel, MarieConfig, marie_preset, evaluate_marie
 
 # %% ../../nbs/13_offline.ipynb #b89be651
 def collect_random(
@@ -171,15 +172,19 @@ def offline_world_model(
     return wm, meta | {'loaded': False}
 
 # %% ../../nbs/13_offline.ipynb #ob000002
-OBS_MODELS = ('mamba',) # world models of observations that `offline_obs_model` builds
+OBS_MODELS = { # world models of observations that `offline_obs_model` builds: (model, config, preset function, open-loop evaluation)
+    'mamba': (MambaWorldModel, RSSMConfig, rssm_preset, evaluate_rssm),
+    'marie': (MarieWorldModel, MarieConfig, marie_preset, evaluate_marie),
+}
 
 def _build_obs_model(kind:str, preset:str|dict, env_dims:dict, device):
     if kind not in OBS_MODELS: raise ValueError(f"Unknown observation world model {kind!r}; valid: {', '.join(OBS_MODELS)}")
-    cfg = RSSMConfig.from_dict(preset) if isinstance(preset, dict) else rssm_preset(preset)
-    return MambaWorldModel(cfg, env_dims['n_agents'], env_dims['obs_dim'], env_dims['act_dim'], env_dims['obs_mask'], device)
+    model, config, preset_fn, _ = OBS_MODELS[kind]
+    cfg = config.from_dict(preset) if isinstance(preset, dict) else preset_fn(preset)
+    return model(cfg, env_dims['n_agents'], env_dims['obs_dim'], env_dims['act_dim'], env_dims['obs_mask'], device)
 
 def offline_obs_model(
-    kind:str, # which model: one of `OBS_MODELS` ('mamba')
+    kind:str, # which model: one of `OBS_MODELS` ('mamba', 'marie')
     env:MultiAgentEnv, # gives the task's sizes and observation mask
     train:ReplayBuffer, # the fixed training data
     preset:str='cpu', # the model's sizes and steps per round: 'smoke', 'cpu' or 'paper' (e.g. `rssm_preset`)
@@ -189,7 +194,7 @@ def offline_obs_model(
     device:str|torch.device='cpu', # where the model lives
     **meta, # kept in the checkpoint and compared when loading (e.g. task, dataset)
 )->tuple: # the model (eval mode) and its metadata (with 'train_s' and 'loaded')
-    "An observation-predicting world model (MAMBA's RSSM) trained on a fixed dataset, from its checkpoint when one matches."
+    "An observation-predicting world model (MAMBA's RSSM, MARIE's) trained on a fixed dataset, from its checkpoint when one matches."
     dims = {'n_agents': env.n_agents, 'obs_dim': env.obs_dim, 'act_dim': env.act_dim, 'obs_mask': np.asarray(env.obs_mask)}
     wm = _build_obs_model(kind, preset, dims, device)  # raises on an unknown kind before any training
     meta = meta | {'kind': kind, 'cfg': wm.cfg.to_dict(), 'rounds': rounds, 'seed': seed, 'train_transitions': len(train)}
