@@ -14,6 +14,8 @@ SETTINGS = {
     'hasac': ('halfcheetah_2x3', 1000, {'run.eval_every': 400, 'run.checkpoint_every': 200, 'run.log_every': 200}),
     'mamba': ('linear_3agent', 600, {'run.eval_every': 100, 'run.checkpoint_every': 100, 'run.log_every': 50,
                                      'mamba.start_steps': 100}),
+    'marie': ('linear_3agent', 600, {'run.eval_every': 100, 'run.checkpoint_every': 100, 'run.log_every': 50,
+                                     'marie.start_steps': 100}),
 }
 
 def _cmd(method, run, res, **env_over):
@@ -53,7 +55,7 @@ def _compare(run_a, res_a, run_b, res_b, method):
     sa = torch.load(_latest(run_a) / 'state.pt', weights_only=False); sb = torch.load(_latest(run_b) / 'state.pt', weights_only=False)
     _same(sa['method'], sb['method'], 'method'); _same(sa['runner'], sb['runner'], 'runner'); _same(sa['env'], sb['env'], 'env')
     _same(sa['rng'], sb['rng'], 'rng')
-    if method.startswith('dima') or method == 'mamba':
+    if method.startswith('dima') or method in ('mamba', 'marie'):
         za, zb = np.load(_latest(run_a) / 'replay' / 'replay_buffer.npz'), np.load(_latest(run_b) / 'replay' / 'replay_buffer.npz')
         assert set(za.files) == set(zb.files)
         for k in za.files: np.testing.assert_array_equal(za[k], zb[k], err_msg=k)
@@ -76,7 +78,7 @@ def _compare(run_a, res_a, run_b, res_b, method):
     ta, tb_ = tb(run_a), tb(run_b)
     assert ta.keys() == tb_.keys() and ta == tb_
 
-@pytest.mark.parametrize('method', ['dima', 'mappo', 'happo', 'hasac', 'mamba'])
+@pytest.mark.parametrize('method', ['dima', 'mappo', 'happo', 'hasac', 'mamba', 'marie'])
 def test_killed_and_resumed_equals_uninterrupted(tmp_path, method):
     whole = _run(method, tmp_path / 'whole', tmp_path / 'res_whole')
     assert whole.returncode == 0, whole.stderr[-3000:]

@@ -38,22 +38,27 @@ def test_wm_error(work):
     assert len(rows(work / 'table8' / 'halfcheetah_2x3_curves.csv')) == 2 * 2 * 20
     assert (work / 'data' / 'halfcheetah_2x3' / 'train' / 'replay_buffer.npz').exists()
     assert (work / 'models' / 'halfcheetah_2x3' / 'joint_seed1.pt').exists()
-    # MAMBA added later on the same data: its rows join the table, the others are kept
-    papermill('exp_wm_error', work / 'wm_error_mamba.ipynb', **WM, seeds='0', variants='mamba', n_segments=16,
+    # MAMBA and MARIE added later on the same data: their rows join the table, the others are kept
+    papermill('exp_wm_error', work / 'wm_error_obs.ipynb', **WM, seeds='0', variants='mamba,marie', n_segments=16,
               data_dir=work / 'data', model_dir=work / 'models', out_dir=work / 'table8')
     r2 = rows(work / 'table8' / 'halfcheetah_2x3.csv')
-    assert {(x['model'], x['seed']) for x in r2 if x['horizon'] == '15'} == {(m, s) for m in ('Sequential', 'Joint') for s in '01'} | {('MAMBA', '0')}
-    m = [x for x in r2 if x['model'] == 'MAMBA']
-    assert all(math.isfinite(float(x['cum_obs_l1'])) and float(x['cum_obs_l1']) > 0 and x['cum_state_l1'] == '' for x in m)
-    assert len(rows(work / 'table8' / 'halfcheetah_2x3_curves.csv')) == 2 * 2 * 20 + 20
+    assert ({(x['model'], x['seed']) for x in r2 if x['horizon'] == '15'}
+            == {(m, s) for m in ('Sequential', 'Joint') for s in '01'} | {('MAMBA', '0'), ('MARIE', '0')})
+    m = [x for x in r2 if x['model'] in ('MAMBA', 'MARIE')]
+    assert len(m) == 4 and all(math.isfinite(float(x['cum_obs_l1'])) and float(x['cum_obs_l1']) > 0 and x['cum_state_l1'] == '' for x in m)
+    assert len(rows(work / 'table8' / 'halfcheetah_2x3_curves.csv')) == 2 * 2 * 20 + 2 * 20
+    assert (work / 'models' / 'halfcheetah_2x3' / 'marie_seed0.pt').exists()
 
 def test_fig_long_horizon(work):
     out = work / 'figs'
-    papermill('fig_long_horizon', work / 'long.ipynb', **WM, data_dir=work / 'data', model_dir=work / 'models', out_dir=out,
-              horizon=12, context_steps=5, frame_every=6)
+    text = papermill('fig_long_horizon', work / 'long.ipynb', **WM, data_dir=work / 'data', model_dir=work / 'models', out_dir=out,
+                     horizon=12, context_steps=5, frame_every=6, variants='single,joint', obs_variants='mamba,marie')
     for f in ('long_horizon.png', 'long_horizon_frames.png', 'long_horizon.gif'): assert (out / f'halfcheetah_2x3_{f}').stat().st_size > 1000
+    assert 'mamba: loaded from' in text and 'marie: loaded from' in text  # the models exp_wm_error trained
     r = rows(out / 'halfcheetah_2x3_long_horizon.csv')
-    assert {x['model'] for x in r} == {'real', 'single', 'joint'} and len(r) == 3 * 12
+    assert {x['model'] for x in r} == {'real', 'single', 'joint', 'mamba', 'marie'} and len(r) == 5 * 12
+    assert all(x['state_l1'] == '' and float(x['obs_l1']) > 0 for x in r if x['model'] in ('mamba', 'marie'))
+    assert all(float(x['state_l1']) > 0 and float(x['obs_l1']) > 0 for x in r if x['model'] in ('single', 'joint'))
 
 def test_fig_permutation(work):
     out = work / 'figs'
