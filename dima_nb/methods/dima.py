@@ -35,6 +35,19 @@ class ImaginationMethod(Method):
     def _world_model_round(self)->tuple[dict, dict]: raise NotImplementedError # one round of world-model training: (logs, seconds per phase)
     def _imagined_env(self): raise NotImplementedError # a fresh batched imagination environment
 
+    @classmethod
+    def uniform_replay(cls,
+                       cfg:ExperimentConfig, # the run's config
+                       method:str, # the method's name (what `cfg.run.method` must be)
+                      )->ExperimentConfig: # `cfg` with `buffer.recency_weights=()`
+        "Uniform replay sampling (MAMBA's, MARIE's): refuse a recency weighting set by hand, else set it."
+        if cfg.run.method != method: raise ValueError(f"{cls.__name__} runs {method!r}, got {cfg.run.method!r}")
+        w, default = tuple(cfg.buffer.recency_weights), type(cfg.buffer)().recency_weights
+        if w not in ((), tuple(default)):
+            raise ValueError(f"method {method!r} samples its replay uniformly (buffer.recency_weights=()), but the config sets "
+                             f"buffer.recency_weights={w}; drop the override")
+        return cfg.override({'buffer.recency_weights': ()})
+
     def _start_episodes(self):
         "The counters, and one episode in progress per training environment."
         self.episodes = self.wm_rounds = self.policy_updates = self.new_steps = 0

@@ -21,12 +21,7 @@ class Mamba(ImaginationMethod):
     @classmethod
     def configure(cls, cfg:ExperimentConfig)->ExperimentConfig:
         "MAMBA samples its replay uniformly: refuse a recency weighting set by hand, else set uniform sampling."
-        if cfg.run.method != 'mamba': raise ValueError(f"Mamba runs 'mamba', got {cfg.run.method!r}")
-        w, default = tuple(cfg.buffer.recency_weights), type(cfg.buffer)().recency_weights
-        if w not in ((), tuple(default)):
-            raise ValueError(f"method 'mamba' samples its replay uniformly (buffer.recency_weights=()), but the config sets "
-                             f"buffer.recency_weights={w}; drop the override")
-        return cfg.override({'buffer.recency_weights': ()})
+        return cls.uniform_replay(cfg, 'mamba')
 
     def __init__(self, cfg:ExperimentConfig, env, device:torch.device):
         super().__init__(cfg, env, device)

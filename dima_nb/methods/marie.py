@@ -21,12 +21,7 @@ class Marie(ImaginationMethod):
     @classmethod
     def configure(cls, cfg:ExperimentConfig)->ExperimentConfig:
         "MARIE samples its replay uniformly: refuse a recency weighting set by hand, else set uniform sampling."
-        if cfg.run.method != 'marie': raise ValueError(f"Marie runs 'marie', got {cfg.run.method!r}")
-        w, default = tuple(cfg.buffer.recency_weights), type(cfg.buffer)().recency_weights
-        if w not in ((), tuple(default)):
-            raise ValueError(f"method 'marie' samples its replay uniformly (buffer.recency_weights=()), but the config sets "
-                             f"buffer.recency_weights={w}; drop the override")
-        return cfg.override({'buffer.recency_weights': ()})
+        return cls.uniform_replay(cfg, 'marie')
 
     def __init__(self, cfg:ExperimentConfig, env, device:torch.device):
         super().__init__(cfg, env, device)

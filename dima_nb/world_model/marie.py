@@ -18,7 +18,7 @@ from fastcore.basics import patch
 from ..core import ConfigBase, adam
 from ..data.buffer import ReplayBuffer, RunningMeanStd, Segment
 from .model import eval_windows
-from .rssm import sinusoidal_positions
+from .rssm import sinusoidal_positions, ObsStandardizer
 
 # %% ../../nbs/08c_marie.ipynb #m8c00008
 TERM_MODES = ('soft', 'threshold')
@@ -358,7 +358,7 @@ class Perceiver(nn.Module):
         return x
 
 # %% ../../nbs/08c_marie.ipynb #m8c00025
-class MarieWorldModel(nn.Module):
+class MarieWorldModel(nn.Module, ObsStandardizer):
     "MARIE: per-agent VQ tokens, a causal GPT shared by all agents, Perceiver aggregation across agents, its heads, optimisers and statistics."
     def __init__(self,
                  cfg:MarieConfig, # sizes, losses and training amounts
@@ -420,30 +420,6 @@ class MarieWorldModel(nn.Module):
     @property
     def device(self)->torch.device: return self.obs_mean.device
     def _t(self, x, dtype=torch.float32): return torch.as_tensor(x, device=self.device).to(dtype)
-
-    # ---- units ----
-    def normalize_obs(self, obs:torch.Tensor)->torch.Tensor:
-        "Raw observations `[..., N, O]` to model units (standardised, clipped to +-10, padded entries zero)."
-        return ((obs - self.obs_mean) / self.obs_std).clamp(-10, 10) * self.obs_mask
-    def denormalize_obs(self, x:torch.Tensor)->torch.Tensor:
-        "Model units back to raw observations (padded entries zero)."
-        return (x * self.obs_std + self.obs_mean) * self.obs_mask
-
-    @torch.no_grad()
-    def sync_obs_stats(self,
-                       buffer:ReplayBuffer, # its episodes newer than the last ones seen are folded into the statistics
-                      ):
-        "Fold the observations of episodes not seen yet into the running statistics, then use them."
-        if not self.cfg.normalize_obs: return
-        ids = buffer.episode_ids
-        for i in np.flatnonzero(ids > self.stats_seen):
-            o = buffer.get_episode(int(i))['obs']
-            self.obs_stats.update(o.reshape(len(o), -1))
-        if len(ids): self.stats_seen = max(self.stats_seen, int(ids.max()))
-        if self.obs_stats.count:
-            shape = (self.n_agents, self.obs_dim)
-            self.obs_mean.copy_(torch.as_tensor(self.obs_stats.mean.reshape(shape), dtype=torch.float32))
-            self.obs_std.copy_(torch.as_tensor(self.obs_stats.std.reshape(shape), dtype=torch.float32))
 
 # %% ../../nbs/08c_marie.ipynb #m8c00027
 @patch

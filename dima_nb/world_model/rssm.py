@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['INFO_LOSSES', 'RSSMConfig', 'rssm_preset', 'straight_through_sample', 'categorical_kl', 'kl_balanced',
-           'sinusoidal_positions', 'CommBlock', 'MambaWorldModel', 'MambaImaginedEnv', 'evaluate_rssm']
+           'sinusoidal_positions', 'CommBlock', 'ObsStandardizer', 'MambaWorldModel', 'MambaImaginedEnv',
+           'evaluate_rssm']
 
 # %% ../../nbs/08b_rssm.ipynb #5831591a
 import math, time
@@ -174,7 +175,32 @@ def _mlp(sizes:list[int], act=nn.ReLU, last_act:bool=False)->nn.Sequential:
         if i < len(sizes) - 2 or last_act: layers.append(act())
     return nn.Sequential(*layers)
 
-class MambaWorldModel(nn.Module):
+class ObsStandardizer:
+    "Per-agent observation standardisation by running statistics, shared by the world models of observations (MAMBA's, MARIE's). The model holds the buffers `obs_mean`, `obs_std`, `obs_mask` `[N, O]`, a `RunningMeanStd` `obs_stats`, the counter `stats_seen`, and `cfg.normalize_obs`."
+    def normalize_obs(self, obs:torch.Tensor)->torch.Tensor:
+        "Raw observations `[..., N, O]` to model units (standardised, clipped to +-10, padded entries zero)."
+        return ((obs - self.obs_mean) / self.obs_std).clamp(-10, 10) * self.obs_mask
+    def denormalize_obs(self, x:torch.Tensor)->torch.Tensor:
+        "Model units back to raw observations (padded entries zero)."
+        return (x * self.obs_std + self.obs_mean) * self.obs_mask
+
+    @torch.no_grad()
+    def sync_obs_stats(self,
+                       buffer:ReplayBuffer, # its episodes newer than the last ones seen are folded into the statistics
+                      ):
+        "Fold the observations of episodes not seen yet into the running statistics, then use them."
+        if not self.cfg.normalize_obs: return
+        ids = buffer.episode_ids
+        for i in np.flatnonzero(ids > self.stats_seen):
+            o = buffer.get_episode(int(i))['obs']
+            self.obs_stats.update(o.reshape(len(o), -1))
+        if len(ids): self.stats_seen = max(self.stats_seen, int(ids.max()))
+        if self.obs_stats.count:
+            shape = (self.n_agents, self.obs_dim)
+            self.obs_mean.copy_(torch.as_tensor(self.obs_stats.mean.reshape(shape), dtype=torch.float32))
+            self.obs_std.copy_(torch.as_tensor(self.obs_stats.std.reshape(shape), dtype=torch.float32))
+
+class MambaWorldModel(nn.Module, ObsStandardizer):
     "MAMBA's RSSM shared by all agents, with communication in the transition, its heads, optimiser and observation statistics."
     def __init__(self,
                  cfg:RSSMConfig, # sizes, losses and training amounts
@@ -227,30 +253,6 @@ class MambaWorldModel(nn.Module):
         "Size F of one agent's features [deter, stoch]."
         return self.cfg.deter + self.cfg.stoch_vars * self.cfg.stoch_classes
     def _t(self, x, dtype=torch.float32): return torch.as_tensor(x, device=self.device).to(dtype)
-
-    # ---- units ----
-    def normalize_obs(self, obs:torch.Tensor)->torch.Tensor:
-        "Raw observations `[..., N, O]` to model units (standardised, clipped to +-10, padded entries zero)."
-        return ((obs - self.obs_mean) / self.obs_std).clamp(-10, 10) * self.obs_mask
-    def denormalize_obs(self, x:torch.Tensor)->torch.Tensor:
-        "Model units back to raw observations (padded entries zero)."
-        return (x * self.obs_std + self.obs_mean) * self.obs_mask
-
-    @torch.no_grad()
-    def sync_obs_stats(self,
-                       buffer:ReplayBuffer, # its episodes newer than the last ones seen are folded into the statistics
-                      ):
-        "Fold the observations of episodes not seen yet into the running statistics, then use them."
-        if not self.cfg.normalize_obs: return
-        ids = buffer.episode_ids
-        for i in np.flatnonzero(ids > self.stats_seen):
-            o = buffer.get_episode(int(i))['obs']
-            self.obs_stats.update(o.reshape(len(o), -1))
-        if len(ids): self.stats_seen = max(self.stats_seen, int(ids.max()))
-        if self.obs_stats.count:
-            shape = (self.n_agents, self.obs_dim)
-            self.obs_mean.copy_(torch.as_tensor(self.obs_stats.mean.reshape(shape), dtype=torch.float32))
-            self.obs_std.copy_(torch.as_tensor(self.obs_stats.std.reshape(shape), dtype=torch.float32))
 
 # %% ../../nbs/08b_rssm.ipynb #5bf9ffc2
 @patch
