@@ -369,11 +369,7 @@ class MarieWorldModel(nn.Module, ObsStandardizer):
                  device:torch.device|str='cpu', # where the model lives
                 ):
         super().__init__()
-        cfg.validate()
-        for name, v in (('n_agents', n_agents), ('obs_dim', obs_dim), ('act_dim', act_dim)):
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"MarieWorldModel: {name} must be a positive integer, got {v!r}")
-        self.cfg, self.n_agents, self.obs_dim, self.act_dim = cfg, int(n_agents), int(obs_dim), int(act_dim)
+        self._init_sizes(cfg, n_agents, obs_dim, act_dim)
         K, E = cfg.tokens_per_obs, cfg.width
         self.tokens_per_block = K + self.act_dim + 1
         self.max_tokens = cfg.context_blocks * self.tokens_per_block
@@ -394,15 +390,10 @@ class MarieWorldModel(nn.Module, ObsStandardizer):
                 nn.init.normal_(m.weight, 0.0, 0.02)
                 if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
         self.register_buffer('agent_code', sinusoidal_positions(self.n_agents, E))
-        m = np.ones((n_agents, obs_dim), bool) if obs_mask is None else np.asarray(obs_mask, bool)
-        if m.shape != (n_agents, obs_dim): raise ValueError(f"obs_mask must have shape [N, O] = {(n_agents, obs_dim)}, got {m.shape}")
-        self.register_buffer('obs_mask', torch.as_tensor(m))
-        self.register_buffer('obs_mean', torch.zeros(n_agents, obs_dim)); self.register_buffer('obs_std', torch.ones(n_agents, obs_dim))
+        self._init_obs_stats(obs_mask)
         self.to(device)
         self.tok_opt = adam(self.tokenizer.parameters(), cfg.tokenizer_lr)
         self.opt = adam(self._param_groups(), cfg.lr, weight_decay=cfg.weight_decay, decoupled=True)
-        self.obs_stats = RunningMeanStd(n_agents * obs_dim, eps=cfg.obs_std_min)
-        self.stats_seen = -1  # the newest episode id folded into the observation statistics
         self.rounds = 0  # calls of `update`
         self.tok_updates = 0  # tokenizer gradient steps taken
         self.updates = 0  # world-model gradient steps taken
@@ -416,10 +407,6 @@ class MarieWorldModel(nn.Module, ObsStandardizer):
             for pn, p in m.named_parameters(recurse=False):
                 (decay if isinstance(m, nn.Linear) and pn == 'weight' else no_decay).append(p)
         return [{'params': decay, 'weight_decay': self.cfg.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}]
-
-    @property
-    def device(self)->torch.device: return self.obs_mean.device
-    def _t(self, x, dtype=torch.float32): return torch.as_tensor(x, device=self.device).to(dtype)
 
 # %% ../../nbs/08c_marie.ipynb #m8c00027
 @patch

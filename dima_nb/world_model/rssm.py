@@ -176,7 +176,29 @@ def _mlp(sizes:list[int], act=nn.ReLU, last_act:bool=False)->nn.Sequential:
     return nn.Sequential(*layers)
 
 class ObsStandardizer:
-    "Per-agent observation standardisation by running statistics, shared by the world models of observations (MAMBA's, MARIE's). The model holds the buffers `obs_mean`, `obs_std`, `obs_mask` `[N, O]`, a `RunningMeanStd` `obs_stats`, the counter `stats_seen`, and `cfg.normalize_obs`."
+    "What the world models of observations (MAMBA's, MARIE's) share: their sizes, the observation mask, and per-agent observation standardisation by running statistics (`cfg.normalize_obs`, `cfg.obs_std_min`)."
+    def _init_sizes(self, cfg, n_agents:int, obs_dim:int, act_dim:int):
+        "Validate the config and the task's sizes and keep them (call first in `__init__`, after `nn.Module.__init__`)."
+        cfg.validate()
+        for name, v in (('n_agents', n_agents), ('obs_dim', obs_dim), ('act_dim', act_dim)):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {v!r}")
+        self.cfg, self.n_agents, self.obs_dim, self.act_dim = cfg, int(n_agents), int(obs_dim), int(act_dim)
+
+    def _init_obs_stats(self, obs_mask:np.ndarray|None):
+        "The observation mask, mean and std buffers `[N, O]` (before the model moves to its device) and the running statistics."
+        n, o = self.n_agents, self.obs_dim
+        m = np.ones((n, o), bool) if obs_mask is None else np.asarray(obs_mask, bool)
+        if m.shape != (n, o): raise ValueError(f"obs_mask must have shape [N, O] = {(n, o)}, got {m.shape}")
+        self.register_buffer('obs_mask', torch.as_tensor(m))
+        self.register_buffer('obs_mean', torch.zeros(n, o)); self.register_buffer('obs_std', torch.ones(n, o))
+        self.obs_stats = RunningMeanStd(n * o, eps=self.cfg.obs_std_min)
+        self.stats_seen = -1  # the newest episode id folded into the observation statistics
+
+    @property
+    def device(self)->torch.device: return self.obs_mean.device
+    def _t(self, x, dtype=torch.float32): return torch.as_tensor(x, device=self.device).to(dtype)
+
     def normalize_obs(self, obs:torch.Tensor)->torch.Tensor:
         "Raw observations `[..., N, O]` to model units (standardised, clipped to +-10, padded entries zero)."
         return ((obs - self.obs_mean) / self.obs_std).clamp(-10, 10) * self.obs_mask
@@ -211,11 +233,7 @@ class MambaWorldModel(nn.Module, ObsStandardizer):
                  device:torch.device|str='cpu', # where the model lives
                 ):
         super().__init__()
-        cfg.validate()
-        for name, v in (('n_agents', n_agents), ('obs_dim', obs_dim), ('act_dim', act_dim)):
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"MambaWorldModel: {name} must be a positive integer, got {v!r}")
-        self.cfg, self.n_agents, self.obs_dim, self.act_dim = cfg, int(n_agents), int(obs_dim), int(act_dim)
+        self._init_sizes(cfg, n_agents, obs_dim, act_dim)
         h, V, C = cfg.hidden, cfg.stoch_vars, cfg.stoch_classes
         S = V * C
         self.encoder = _mlp([obs_dim] + [h] * cfg.encoder_layers + [cfg.embed])
@@ -235,24 +253,16 @@ class MambaWorldModel(nn.Module, ObsStandardizer):
             self.info_log_std = nn.Parameter(torch.zeros(act_dim))
         for p in self.parameters():  # MAMBA's learner: Xavier-uniform weight matrices
             if p.dim() >= 2: nn.init.xavier_uniform_(p)
-        m = np.ones((n_agents, obs_dim), bool) if obs_mask is None else np.asarray(obs_mask, bool)
-        if m.shape != (n_agents, obs_dim): raise ValueError(f"obs_mask must have shape [N, O] = {(n_agents, obs_dim)}, got {m.shape}")
-        self.register_buffer('obs_mask', torch.as_tensor(m))
-        self.register_buffer('obs_mean', torch.zeros(n_agents, obs_dim)); self.register_buffer('obs_std', torch.ones(n_agents, obs_dim))
+        self._init_obs_stats(obs_mask)
         self.to(device)
         self.opt = adam(self.parameters(), cfg.lr)
-        self.obs_stats = RunningMeanStd(n_agents * obs_dim, eps=cfg.obs_std_min)
-        self.stats_seen = -1  # the newest episode id folded into the observation statistics
         self.updates = 0  # gradient steps taken
         self.eval()  # as MAMBA's: dropout only inside `update`
 
     @property
-    def device(self)->torch.device: return self.obs_mean.device
-    @property
     def feature_dim(self)->int:
         "Size F of one agent's features [deter, stoch]."
         return self.cfg.deter + self.cfg.stoch_vars * self.cfg.stoch_classes
-    def _t(self, x, dtype=torch.float32): return torch.as_tensor(x, device=self.device).to(dtype)
 
 # %% ../../nbs/08b_rssm.ipynb #5bf9ffc2
 @patch
