@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['OUR_METHOD', 'ALSO_PAPER', 'RECORD_COLS', 'RUN_COLS', 'RUN_KEYS', 'env_note', 'paper_results', 'preset_results_root',
-           'load_runs', 'returns_at', 'provenance_table', 'vs_paper', 'ablation_table', 'wm_error_table', 'plot_curves',
-           'show_run']
+           'load_runs', 'seed_returns', 'returns_at', 'provenance_table', 'vs_paper', 'ablation_table',
+           'wm_error_table', 'plot_curves', 'show_run']
 
 # %% ../../nbs/14_report.ipynb #6694cb37
 import json
@@ -83,23 +83,32 @@ def load_runs(
 # %% ../../nbs/14_report.ipynb #608f9fda
 RUN_KEYS = ['task', 'method', 'preset']
 
-def returns_at(
+def seed_returns(
     runs:pd.DataFrame, # from `load_runs`
     budgets:list[int]|None=None, # env-step budgets (None: the furthest step all seeds of a task, method and preset reached)
-    preset:str|None=None, # keep this preset only (None: every preset, each on rows of its own)
-)->pd.DataFrame: # task, method, preset, budget, mean, std, n_seeds, seeds
-    "Mean and std over the seeds of one preset of the return at each budget reached."
+    preset:str|None=None, # keep this preset only (None: every preset)
+)->pd.DataFrame: # task, method, preset, budget, seed, return: one row per run that reached the budget
+    "Each run's return at each budget it reached: its evaluation at the last step <= the budget."
     if 'preset' not in runs.columns: raise ValueError("runs has no 'preset' column: read them with load_runs")
     if preset is not None: runs = runs[runs.preset == preset]
     out = []
     for (task, method, pre), d in runs.groupby(RUN_KEYS):
         reach = d.groupby('seed').step.max()
         for b in (budgets if budgets is not None else [int(reach.min())]):
-            seeds = sorted(reach.index[reach >= b])
-            if not seeds: continue
-            at = d[d.seed.isin(seeds) & (d.step <= b)].sort_values('step').groupby('seed').tail(1)['return']
-            out.append({'task': task, 'method': method, 'preset': pre, 'budget': int(b), 'mean': at.mean(),
-                        'std': at.std(ddof=1) if len(at) > 1 else np.nan, 'n_seeds': len(seeds), 'seeds': ','.join(map(str, seeds))})
+            at = d[d.seed.isin(reach.index[reach >= b]) & (d.step <= b)].sort_values('step').groupby('seed').tail(1)
+            out += [{'task': task, 'method': method, 'preset': pre, 'budget': int(b), 'seed': int(s), 'return': float(v)}
+                    for s, v in sorted(zip(at.seed, at['return']))]
+    return pd.DataFrame(out, columns=RUN_KEYS + ['budget', 'seed', 'return'])
+
+def returns_at(
+    runs:pd.DataFrame, # from `load_runs`
+    budgets:list[int]|None=None, # env-step budgets (None: the furthest step all seeds of a task, method and preset reached)
+    preset:str|None=None, # keep this preset only (None: every preset, each on rows of its own)
+)->pd.DataFrame: # task, method, preset, budget, mean, std, n_seeds, seeds
+    "Mean and std over the seeds of one preset of the return at each budget reached."
+    out = [{'task': t, 'method': m, 'preset': p, 'budget': b, 'mean': g['return'].mean(),
+            'std': g['return'].std(ddof=1) if len(g) > 1 else np.nan, 'n_seeds': len(g), 'seeds': ','.join(map(str, g.seed))}
+           for (t, m, p, b), g in seed_returns(runs, budgets, preset).groupby(RUN_KEYS + ['budget'], sort=False)]
     return pd.DataFrame(out, columns=RUN_KEYS + ['budget', 'mean', 'std', 'n_seeds', 'seeds'])
 
 # %% ../../nbs/14_report.ipynb #f19b3d64
