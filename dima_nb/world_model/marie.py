@@ -100,7 +100,7 @@ _MARIE_PRESETS = {
                   batch=4, model_steps=2, wm_start_round=1),
     'cpu': dict(tokens_per_obs=8, codebook=256, code_dim=32, tok_hidden=256, layers=2, heads=4, width=128, context_blocks=8,
                 seq_len=7, perceiver_depth=1, perceiver_cross_heads=4, perceiver_latent_heads=4, perceiver_head_dim=32,
-                tokenizer_batch=256, batch=8),
+                tokenizer_batch=256, batch=8, lr=1e-3),
     'paper': dict(),
 }
 
