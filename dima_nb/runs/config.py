@@ -152,7 +152,7 @@ def cpu_preset()->ExperimentConfig:
                             hasac=HasacConfig(warmup_steps=5_000, capacity=100_000),
                             mamba=MambaConfig(rssm=rssm_preset('cpu').override(model_steps=60), imagine_batch=300, burn_in=10,
                                               train_every=1_000),
-                            marie=MarieMethodConfig(wm=marie_preset('cpu'), imagine_batch=300),
+                            marie=MarieMethodConfig(wm=marie_preset('cpu'), imagine_batch=300, train_every=1_000),
                             run=RunConfig(env_steps=100_000, eval_every=5_000, eval_episodes=5, checkpoint_every=10_000))
 
 @register_preset('cpu_v0')
