@@ -89,6 +89,20 @@ def test_bidexhands(work):
     assert (record(curve)['preset'], record(curve)['task'], record(curve)['seed']) == ('smoke', 'door_open_outward', 0)
     assert 'paper_mean' in text and 'MuJoCo rebuild' in text
 
+def test_wm_error_on_a_runs_dataset(work):
+    "Table 8 as the paper measures it: world models trained on a training run's replay (here the smoke DIMA run above)."
+    out = work / 'table8_run'
+    papermill('exp_wm_error', work / 'wm_error_run.ipynb', task='door_open_outward', preset='smoke', rounds=1, seeds='0',
+              variants='single', horizons='3,5', n_segments=8, data_dir=work / 'data', model_dir=work / 'models', out_dir=out,
+              dataset='dex_dima_seed0', run_dir=work / 'run_dex', test_every=2)
+    meta = json.loads((work / 'data' / 'dex_dima_seed0' / 'dataset.json').read_text())
+    assert (meta['task'], meta['method'], meta['preset'], meta['policy'], meta['run_status']) == ('door_open_outward', 'dima', 'smoke', 'training run', 'finished')
+    assert meta['train_transitions'] + meta['test_transitions'] == meta['env_steps'] >= 2000 and meta['commit']
+    r = rows(out / 'door_open_outward.csv')
+    assert {(x['dataset'], x['model'], x['horizon']) for x in r} == {('dex_dima_seed0', 'Sequential', h) for h in ('3', '5')}
+    assert all(math.isfinite(float(x['cum_obs_l1'])) and int(x['train_transitions']) == meta['train_transitions'] for x in r)
+    assert (work / 'models' / 'door_open_outward' / 'dex_dima_seed0' / 'single_seed0.pt').exists()
+
 def test_results(work):
     "results.ipynb over the smoke runs above, named explicitly: provenance, Table 1 rows, the ablation, Table 8 and the figure."
     res = work / 'results'

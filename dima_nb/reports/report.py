@@ -163,9 +163,10 @@ def ablation_table(
 def wm_error_table(
     rows:pd.DataFrame, # exp_wm_error's rows: task, model, seed, horizon, cum_obs_l1, cum_state_l1, train_transitions, denoiser_steps, preset
     paper:pd.DataFrame, # from `paper_results`
-)->pd.DataFrame: # one row per task, preset, model and horizon
+)->pd.DataFrame: # one row per task, dataset, preset, model and horizon
     "Table 8: cumulative observation L1, mean and std over seeds, beside the paper's."
-    t = rows.groupby(['task', 'preset', 'model', 'horizon'], sort=False).agg(
+    rows = rows.assign(dataset=rows['dataset'].fillna('random') if 'dataset' in rows else 'random')  # files from before datasets were named: random-policy data
+    t = rows.groupby(['task', 'dataset', 'preset', 'model', 'horizon'], sort=False).agg(
         mean=('cum_obs_l1', 'mean'), std=('cum_obs_l1', 'std'), seeds=('seed', lambda s: ','.join(map(str, sorted(s.unique())))),
         state_mean=('cum_state_l1', 'mean'), transitions=('train_transitions', 'first'), denoiser_steps=('denoiser_steps', 'first')).reset_index()
     p = paper[paper.table == 8].assign(horizon=lambda d: d.metric.str.extract(r'h(\d+)$')[0].astype(int))
