@@ -52,6 +52,15 @@ def random_buffer(
     return env, collect_random(env, buf, episodes, scale)
 
 # %% ../../nbs/13_offline.ipynb #1ef505cd
+def _dataset_pair(env:MultiAgentEnv, train:ReplayBuffer, test:ReplayBuffer, d:Path, task:str, hint:str='')->tuple:
+    "env, train, test once the data's sizes are the task's; the held-out buffer takes the training buffer's state statistics."
+    dims = (env.n_agents, env.obs_dim, env.act_dim, env.state_dim)
+    if (train.n_agents, train.obs_dim, train.act_dim, train.state_dim) != dims:
+        raise ValueError(f"The dataset in {d} has sizes {(train.n_agents, train.obs_dim, train.act_dim, train.state_dim)}, "
+                         f"but {task} has (agents, obs, act, state) = {dims}{hint}")
+    test.state_stats = train.state_stats
+    return env, train, test
+
 def fixed_dataset(
     task:str, # any task of `dima_nb.envs.TASKS`
     folder:str|Path, # datasets live in folder/<task>/{train,test}/replay_buffer.npz
@@ -81,12 +90,7 @@ def fixed_dataset(
                                f"{ {k: saved.get(k) for k in got} }: this environment is not the one it was collected with")
         train.save(d / 'train', compress=True); test.save(d / 'test', compress=True)
         if saved is None: atomic_write_text(d / 'dataset.json', json.dumps(spec | got | {'collect_s': round(time.time() - t0, 1)}, indent=1))
-    dims = (env.n_agents, env.obs_dim, env.act_dim, env.state_dim)
-    if (train.n_agents, train.obs_dim, train.act_dim, train.state_dim) != dims:
-        raise ValueError(f"The dataset in {d} has sizes {(train.n_agents, train.obs_dim, train.act_dim, train.state_dim)}, "
-                         f"but {task} has (agents, obs, act, state) = {dims}; delete {d} to collect anew")
-    test.state_stats = train.state_stats
-    return env, train, test
+    return _dataset_pair(env, train, test, d, task, f"; delete {d} to collect anew")
 
 # %% ../../nbs/13_offline.ipynb #rd000002
 def _split_buffer(src:ReplayBuffer, test_every:int)->tuple[ReplayBuffer, ReplayBuffer]:
@@ -143,13 +147,8 @@ def run_dataset(
                        'train_episodes': train.n_episodes, 'test_episodes': test.n_episodes,
                        'train_transitions': len(train), 'test_transitions': len(test)}
         atomic_write_text(d / 'dataset.json', json.dumps(meta, indent=1))
-    env = make_env(train_task := (saved or spec)['task'])
-    dims = (env.n_agents, env.obs_dim, env.act_dim, env.state_dim)
-    if (train.n_agents, train.obs_dim, train.act_dim, train.state_dim) != dims:
-        raise ValueError(f"The dataset in {d} has sizes {(train.n_agents, train.obs_dim, train.act_dim, train.state_dim)}, "
-                         f"but {train_task} has (agents, obs, act, state) = {dims}")
-    test.state_stats = train.state_stats
-    return env, train, test
+    task = (saved or spec)['task']
+    return _dataset_pair(make_env(task), train, test, d, task)
 
 # %% ../../nbs/13_offline.ipynb #7ab4a64a
 def train_offline(
