@@ -72,6 +72,11 @@ def test_readme_leads_with_the_current_headline():
     assert text.index(head) < text.index('## Quick start'), "the README should lead with the results"
     assert (ROOT / 'outputs' / 'results' / 'headline.png').exists()
 
+def test_readme_shows_the_current_findings():
+    "The README's probability-of-improvement table is the one `results.ipynb` last wrote (outputs/results/findings.md)."
+    text, find = (ROOT / 'README.md').read_text(), (ROOT / 'outputs' / 'results' / 'findings.md').read_text().strip()
+    assert find in text, "README.md's findings differ from outputs/results/findings.md: paste them into nbs/index.ipynb and run `make readme`"
+
 def test_headline_matches_the_committed_runs():
     "outputs/results/headline.md is what the committed curves give now (nothing stale stays committed)."
     import pandas as pd

@@ -91,7 +91,7 @@ def probability_of_improvement(
     reps:int=2000, # bootstrap resamples
     ci:float=0.95, # confidence level
     seed:int=0, # the resampling's seed
-)->dict: # estimate, lo, hi, tasks (used), left_out
+)->dict: # estimate, lo, hi, tasks (used), x_runs, y_runs (on those tasks), left_out
     "P(X > Y): the chance that a run of X beats a run of Y on the same task, averaged over tasks, with a stratified-bootstrap interval."
     common = sorted(set(x) & set(y))
     used = [t for t in common if len(x[t]) >= 2 and len(y[t]) >= 2]
@@ -103,7 +103,8 @@ def probability_of_improvement(
     k = len(used)
     stat = lambda *s, axis=-1: np.mean([_p_greater(s[i], s[k + i]) for i in range(k)], axis=0)
     lo, hi = _bootstrap(xs + ys, stat, reps, ci, seed)
-    return {'estimate': float(stat(*xs, *ys)), 'lo': lo, 'hi': hi, 'tasks': ','.join(used), 'left_out': ','.join(left)}
+    return {'estimate': float(stat(*xs, *ys)), 'lo': lo, 'hi': hi, 'tasks': ','.join(used), 'x_runs': sum(map(len, xs)),
+            'y_runs': sum(map(len, ys)), 'left_out': ','.join(left)}
 
 # %% ../../nbs/14b_aggregate.ipynb #ag000018
 def performance_profile(
@@ -137,11 +138,11 @@ def improvement_table(
     sets:dict, # from `score_sets`
     pairs:list[tuple[str, str]], # (X, Y): P(X > Y) for each pair where both have runs
     **kw, # reps, ci, seed for `probability_of_improvement`
-)->pd.DataFrame: # x, y, estimate, lo, hi, tasks, left_out
+)->pd.DataFrame: # x, y, estimate, lo, hi, tasks, x_runs, y_runs, left_out
     "P(X > Y) with its interval for each pair of methods that share a task with two or more runs of each."
     rows = []
     for a, b in pairs:
         if a not in sets or b not in sets: continue
         if not any(len(sets[a][t]) >= 2 and len(sets[b][t]) >= 2 for t in set(sets[a]) & set(sets[b])): continue
         rows.append({'x': a, 'y': b, **probability_of_improvement(sets[a], sets[b], **kw)})
-    return pd.DataFrame(rows, columns=['x', 'y', 'estimate', 'lo', 'hi', 'tasks', 'left_out'])
+    return pd.DataFrame(rows, columns=['x', 'y', 'estimate', 'lo', 'hi', 'tasks', 'x_runs', 'y_runs', 'left_out'])
