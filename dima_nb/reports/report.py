@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['OUR_METHOD', 'ALSO_PAPER', 'RECORD_COLS', 'RUN_COLS', 'RUN_KEYS', 'env_note', 'paper_results', 'preset_results_root',
-           'load_runs', 'seed_returns', 'returns_at', 'provenance_table', 'vs_paper', 'ablation_table',
+           'load_runs', 'seed_returns', 'returns_at', 'grid_status', 'provenance_table', 'vs_paper', 'ablation_table',
            'wm_error_table', 'plot_curves', 'show_run']
 
 # %% ../../nbs/14_report.ipynb #6694cb37
@@ -38,7 +38,7 @@ def paper_results(
     return df if table is None else df[df.table == table].reset_index(drop=True)
 
 # %% ../../nbs/14_report.ipynb #33bc124e
-RECORD_COLS = ['status', 'budget', 'commit', 'dirty', 'provenance']
+RECORD_COLS = ['status', 'budget', 'commit', 'dirty', 'provenance', 'wall_time_s']
 RUN_COLS = ['task', 'method', 'preset', 'seed', 'step', 'return'] + RECORD_COLS
 
 def preset_results_root(preset:str)->Path:
@@ -48,7 +48,7 @@ def preset_results_root(preset:str)->Path:
 
 def _record(path:Path, run:dict)->dict:
     "What `load_runs` keeps of a run's provenance record; a record that names another run is an error."
-    if not path.is_file(): return {'status': None, 'budget': None, 'commit': None, 'dirty': None, 'provenance': 'no record'}
+    if not path.is_file(): return {'status': None, 'budget': None, 'commit': None, 'dirty': None, 'provenance': 'no record', 'wall_time_s': None}
     rec = json.loads(path.read_text())
     for k, v in run.items():
         got = str(rec.get(k, v)).replace(':', '_') if k == 'task' else rec.get(k, v)
@@ -56,7 +56,7 @@ def _record(path:Path, run:dict)->dict:
     git = rec.get('git') or {}
     commit = git.get('commit') or (rec.get('added_in') or {}).get('commit')  # migrated runs: the commit that added the curve
     return {'status': rec.get('status'), 'budget': rec.get('budget'), 'commit': commit, 'dirty': git.get('dirty'),
-            'provenance': rec.get('provenance', 'recorded')}
+            'provenance': rec.get('provenance', 'recorded'), 'wall_time_s': rec.get('wall_time_s')}
 
 def load_runs(
     root:str|Path='outputs/results', # results root: <root>/<preset>/<task>/<method>/seed<k>.csv, record in seed<k>.json
@@ -110,6 +110,30 @@ def returns_at(
             'std': g['return'].std(ddof=1) if len(g) > 1 else np.nan, 'n_seeds': len(g), 'seeds': ','.join(map(str, g.seed))}
            for (t, m, p, b), g in seed_returns(runs, budgets, preset).groupby(RUN_KEYS + ['budget'], sort=False)]
     return pd.DataFrame(out, columns=RUN_KEYS + ['budget', 'mean', 'std', 'n_seeds', 'seeds'])
+
+# %% ../../nbs/14_report.ipynb #gs000002
+def grid_status(
+    runs:pd.DataFrame, # from `load_runs`
+    tasks:list[str], # the grid's tasks
+    methods:list[str], # the grid's methods
+    seeds:list[int], # the grid's seeds
+    budget:int, # env steps each run must reach
+    preset:str, # the grid's preset
+)->pd.DataFrame: # task, method, done, missing, h_per_run, est_hours
+    "Which runs of a grid exist (reached the budget) and how many hours the missing ones would take, from measured wall times."
+    r = runs[runs.preset == preset]
+    per = r.groupby(['task', 'method', 'seed']).agg(reached=('step', 'max'), wall=('wall_time_s', 'first')).reset_index()
+    per['h'] = per.wall.astype(float) / 3600 * budget / per.reached.where(per.reached > 0)
+    h_method = per.dropna(subset=['h']).groupby('method').h.median()
+    out = []
+    for t in tasks:
+        for m in methods:
+            got = set(per[(per.task == t) & (per.method == m) & (per.reached >= budget)].seed)
+            done, missing = [s for s in seeds if s in got], [s for s in seeds if s not in got]
+            h = h_method.get(m, np.nan)
+            out.append({'task': t, 'method': m, 'done': ','.join(map(str, done)), 'missing': ','.join(map(str, missing)),
+                        'h_per_run': h, 'est_hours': len(missing) * h if missing else 0.0})
+    return pd.DataFrame(out, columns=['task', 'method', 'done', 'missing', 'h_per_run', 'est_hours'])
 
 # %% ../../nbs/14_report.ipynb #f19b3d64
 def provenance_table(
