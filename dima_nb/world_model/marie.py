@@ -18,7 +18,7 @@ from fastcore.basics import patch
 from ..core import ConfigBase, adam
 from ..data.buffer import ReplayBuffer, RunningMeanStd, Segment
 from .model import eval_windows
-from .rssm import sinusoidal_positions, ObsStandardizer, evaluate_obs_model
+from .rssm import sinusoidal_positions, ObsStandardizer, ObsImaginedEnv, evaluate_obs_model
 
 # %% ../../nbs/08c_marie.ipynb #m8c00008
 TERM_MODES = ('soft', 'threshold')
@@ -705,10 +705,8 @@ def context_step(self:MarieWorldModel,
     return ctx.obs_tokens, reward.view(B, N), p_term.view(B, N)
 
 # %% ../../nbs/08c_marie.ipynb #m8c00046
-class MarieImaginedEnv:
+class MarieImaginedEnv(ObsImaginedEnv):
     "Batched imagination in MARIE's world model, with the batched real environment's interface."
-    takes_tensors = True  # `collect_rollout` passes actions as tensors
-
     def __init__(self,
                  wm:MarieWorldModel, # the trained world model
                  buffer:ReplayBuffer, # where the start windows come from
@@ -717,14 +715,8 @@ class MarieImaginedEnv:
                  generator:torch.Generator|None=None, # for the sampled observation tokens
                  burn_in:int|None=None, # real transitions fed before the start state (None: wm.cfg.burn_in; the release: 0)
                 ):
-        self.wm, self.buffer, self.batch_size, self.horizon, self.gen = wm, buffer, int(batch), int(horizon), generator
-        self.burn_in = wm.cfg.burn_in if burn_in is None else int(burn_in)
-        if self.batch_size < 1 or self.horizon < 1 or self.burn_in < 0:
-            raise ValueError(f"MarieImaginedEnv needs batch >= 1, horizon >= 1 and burn_in >= 0; got {batch}, {horizon}, {burn_in}")
-        self.n_agents, self.act_dim, self.obs_dim = wm.n_agents, wm.act_dim, wm.obs_dim
-        self.state_dim = wm.n_agents * wm.obs_dim
-        self.episode_limit = self.horizon
-        self.ctx, self.t = None, 0
+        super().__init__(wm, buffer, batch, horizon, generator, wm.cfg.burn_in if burn_in is None else burn_in, wm.obs_dim)
+        self.ctx = None
 
     def _out(self):
         o = self.wm.decode_tokens(self.ctx.obs_tokens)
@@ -733,24 +725,15 @@ class MarieImaginedEnv:
     @torch.no_grad()
     def reset(self):
         "Start `batch` trajectories from real windows: `obs [B, N, O]`, `state [B, N*O]`, info (prev_action)."
-        wm = self.wm; wm.eval()
-        st = self.buffer.sample_starts(self.batch_size, self.burn_in + 1)
-        obs, act, m = wm._t(st.obs), wm._t(st.actions), wm._t(st.state_mask, torch.bool)
-        self.ctx, self.t = wm.context_start(obs, act, m), 0
-        prev = (act[:, -1] * m[:, -2, None, None] if self.burn_in > 0  # zero when the start state begins its episode
-                else torch.zeros(self.batch_size, self.n_agents, self.act_dim, device=wm.device))
+        obs, act, m, prev = self._starts()
+        self.ctx = self.wm.context_start(obs, act, m)
         o, s = self._out()
         return o, s, {'prev_action': prev}
 
     @torch.no_grad()
     def step(self, actions:torch.Tensor):
         "One imagined step for every trajectory: `obs, state, reward, terminated, truncated, info` (cont, p_term)."
-        wm = self.wm
-        if self.ctx is None: raise RuntimeError("MarieImaginedEnv.step called before reset()")
-        actions = torch.as_tensor(actions, device=wm.device, dtype=torch.float32)
-        if actions.shape != (self.batch_size, self.n_agents, self.act_dim):
-            raise ValueError(f"imagined step needs actions [B, N, A] = [{self.batch_size}, {self.n_agents}, {self.act_dim}], "
-                             f"got {list(actions.shape)}")
+        wm, actions = self.wm, self._actions(actions)
         _, r, p = wm.context_step(self.ctx, actions, self.gen)
         self.t += 1
         p = p.mean(-1)

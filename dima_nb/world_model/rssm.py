@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['INFO_LOSSES', 'evaluate_rssm', 'RSSMConfig', 'rssm_preset', 'straight_through_sample', 'categorical_kl',
-           'kl_balanced', 'sinusoidal_positions', 'CommBlock', 'ObsStandardizer', 'MambaWorldModel', 'MambaImaginedEnv',
-           'evaluate_obs_model']
+           'kl_balanced', 'sinusoidal_positions', 'CommBlock', 'ObsStandardizer', 'MambaWorldModel', 'ObsImaginedEnv',
+           'MambaImaginedEnv', 'evaluate_obs_model']
 
 # %% ../../nbs/08b_rssm.ipynb #5831591a
 import math, time
@@ -470,10 +470,40 @@ def load_full_state_dict(self:MambaWorldModel,
     return self
 
 # %% ../../nbs/08b_rssm.ipynb #8a4f1126
-class MambaImaginedEnv:
-    "Batched imagination in MAMBA's RSSM, with the batched real environment's interface."
+class ObsImaginedEnv:
+    "What the imagination environments of the observation world models (MAMBA's, MARIE's) share: the batched real environment's interface, start windows from replay with the previous joint action, and the check of each step's actions."
     takes_tensors = True  # `collect_rollout` passes actions as tensors
 
+    def __init__(self, wm, buffer:ReplayBuffer, batch:int, horizon:int, generator:torch.Generator|None, burn_in:int, obs_dim:int):
+        self.wm, self.buffer, self.batch_size, self.horizon, self.gen = wm, buffer, int(batch), int(horizon), generator
+        self.burn_in = int(burn_in)
+        if self.batch_size < 1 or self.horizon < 1 or self.burn_in < 0:
+            raise ValueError(f"{type(self).__name__} needs batch >= 1, horizon >= 1 and burn_in >= 0; got {batch}, {horizon}, {burn_in}")
+        self.n_agents, self.act_dim, self.obs_dim = wm.n_agents, wm.act_dim, int(obs_dim)
+        self.state_dim = wm.n_agents * self.obs_dim
+        self.episode_limit, self.t, self.started = self.horizon, 0, False
+
+    def _starts(self)->tuple:
+        "`batch` real windows of burn_in + 1 steps (model in eval mode): obs, actions, state mask, and the previous joint action."
+        wm = self.wm; wm.eval()
+        st = self.buffer.sample_starts(self.batch_size, self.burn_in + 1)
+        obs, act, m = wm._t(st.obs), wm._t(st.actions), wm._t(st.state_mask, torch.bool)
+        prev = (act[:, -1] * m[:, -2, None, None] if self.burn_in > 0  # zero when the start state begins its episode
+                else torch.zeros(self.batch_size, self.n_agents, self.act_dim, device=wm.device))
+        self.t, self.started = 0, True
+        return obs, act, m, prev
+
+    def _actions(self, actions)->torch.Tensor:
+        "A step's joint actions as a tensor `[B, N, A]` on the model's device, or an error that says what was wrong."
+        if not self.started: raise RuntimeError(f"{type(self).__name__}.step called before reset()")
+        actions = torch.as_tensor(actions, device=self.wm.device, dtype=torch.float32)
+        if actions.shape != (self.batch_size, self.n_agents, self.act_dim):
+            raise ValueError(f"imagined step needs actions [B, N, A] = [{self.batch_size}, {self.n_agents}, {self.act_dim}], "
+                             f"got {list(actions.shape)}")
+        return actions
+
+class MambaImaginedEnv(ObsImaginedEnv):
+    "Batched imagination in MAMBA's RSSM, with the batched real environment's interface."
     def __init__(self,
                  wm:MambaWorldModel, # the trained world model
                  buffer:ReplayBuffer, # where the burn-in windows come from
@@ -482,14 +512,8 @@ class MambaImaginedEnv:
                  generator:torch.Generator|None=None, # for the latent samples
                  burn_in:int|None=None, # real transitions filtered before the start (None: wm.cfg.seq_len)
                 ):
-        self.wm, self.buffer, self.batch_size, self.horizon, self.gen = wm, buffer, int(batch), int(horizon), generator
-        self.burn_in = wm.cfg.seq_len if burn_in is None else int(burn_in)
-        if self.batch_size < 1 or self.horizon < 1 or self.burn_in < 0:
-            raise ValueError(f"MambaImaginedEnv needs batch >= 1, horizon >= 1 and burn_in >= 0; got {batch}, {horizon}, {burn_in}")
-        self.n_agents, self.act_dim = wm.n_agents, wm.act_dim
-        self.obs_dim, self.state_dim = wm.feature_dim, wm.n_agents * wm.feature_dim
-        self.episode_limit = self.horizon
-        self.state, self.t = None, 0
+        super().__init__(wm, buffer, batch, horizon, generator, wm.cfg.seq_len if burn_in is None else burn_in, wm.feature_dim)
+        self.state = None
 
     def _out(self):
         f = self.wm.features(self.state)
@@ -498,25 +522,16 @@ class MambaImaginedEnv:
     @torch.no_grad()
     def reset(self):
         "Start `batch` trajectories from filtered real windows: `obs [B, N, F]`, `state [B, N*F]`, info (prev_action)."
-        wm = self.wm; wm.eval()
-        st = self.buffer.sample_starts(self.batch_size, self.burn_in + 1)
-        obs, act, m = wm._t(st.obs), wm._t(st.actions), wm._t(st.state_mask, torch.bool)
-        post, _ = wm.observe(obs, act, m, self.gen)
-        self.state, self.t = {k: v[:, -1] for k, v in post.items()}, 0
-        prev = (act[:, -1] * m[:, -2, None, None] if self.burn_in > 0  # zero when the start state begins its episode
-                else torch.zeros(self.batch_size, self.n_agents, self.act_dim, device=wm.device))
+        obs, act, m, prev = self._starts()
+        post, _ = self.wm.observe(obs, act, m, self.gen)
+        self.state = {k: v[:, -1] for k, v in post.items()}
         o, s = self._out()
         return o, s, {'prev_action': prev}
 
     @torch.no_grad()
     def step(self, actions:torch.Tensor):
         "One imagined step for every trajectory: `obs, state, reward, terminated, truncated, info` (cont)."
-        wm = self.wm
-        if self.state is None: raise RuntimeError("MambaImaginedEnv.step called before reset()")
-        actions = torch.as_tensor(actions, device=wm.device, dtype=torch.float32)
-        if actions.shape != (self.batch_size, self.n_agents, self.act_dim):
-            raise ValueError(f"imagined step needs actions [B, N, A] = [{self.batch_size}, {self.n_agents}, {self.act_dim}], "
-                             f"got {list(actions.shape)}")
+        wm, actions = self.wm, self._actions(actions)
         nxt = wm.transition(self.state, actions, self.gen)
         r, c = wm.predict_reward(self.state, nxt)
         self.state = nxt; self.t += 1
