@@ -103,11 +103,29 @@ def _split_buffer(src:ReplayBuffer, test_every:int)->tuple[ReplayBuffer, ReplayB
         (test if (i + 1) % test_every == 0 else train).add_episode(**ep)
     return train, test
 
+def _run_record(run_dir:Path, cfg:dict, spec:dict, env_steps:int, record:str|Path|None)->tuple[Path|None, dict]:
+    "The run's provenance record and its path ((None, {}) when the config's is missing); another run's record is refused."
+    if record is None:
+        p = Path(cfg['run']['results_root']) / cfg['preset'] / spec['task'] / spec['method'] / f"seed{spec['seed']}.json"
+        if not p.is_absolute():  # relative to the repository the run ran in: the first folder above the run that has it
+            p = next((q / p for q in run_dir.resolve().parents if (q / p).is_file()), p)
+        if not p.is_file(): return None, {}
+    else:
+        p = Path(record)
+        if not p.is_file(): raise FileNotFoundError(f"The record {p} does not exist (a run's record is results_root/<preset>/<task>/<method>/seed<k>.json)")
+    rec = json.loads(p.read_text())
+    mine = {'task': spec['task'], 'method': spec['method'], 'seed': spec['seed'], 'env_steps': env_steps}
+    diff = {k: (rec[k], v) for k, v in mine.items() if k in rec and rec[k] != v}
+    if diff: raise ValueError(f"The record {p} is not this run's ({', '.join(f'{k}: record {a!r}, run {b!r}' for k, (a, b) in diff.items())}); "
+                              f"give the run's own record with record=<path> (e.g. one moved to another preset's folder)")
+    return p, rec
+
 def run_dataset(
     folder:str|Path, # datasets live in folder/<name>/{train,test}/replay_buffer.npz with folder/<name>/dataset.json
     name:str, # the dataset's folder name (e.g. 'halfcheetah_2x3_dima_seed0')
     run_dir:str|Path|None=None, # the run folder to take it from (None: load the saved dataset)
     test_every:int=10, # every test_every-th episode is held out
+    record:str|Path|None=None, # the run's provenance record (None: the one its config names, results_root/<preset>/<task>/<method>/seed<k>.json)
 )->tuple[MultiAgentEnv, ReplayBuffer, ReplayBuffer]: # env, training buffer, held-out buffer
     "A fixed dataset of a training run's replay, made from its run folder the first time and loaded after."
     from dima_nb.runs.runner import CheckpointStore  # runs build on world models: imported here, not at the top
@@ -137,13 +155,11 @@ def run_dataset(
         src = ReplayBuffer.load(ck / 'replay')
         train, test = _split_buffer(src, test_every)
         if not len(test): raise ValueError(f"{run_dir} has {src.n_episodes} episodes: none is held out with test_every={test_every}")
-        rec_path = Path(cfg['run']['results_root']) / cfg['preset'] / spec['task'] / spec['method'] / f"seed{spec['seed']}.json"
-        if not rec_path.is_absolute():  # relative to the repository the run ran in: the first folder above the run that has it
-            rec_path = next((q / rec_path for q in run_dir.resolve().parents if (q / rec_path).is_file()), rec_path)
-        rec = json.loads(rec_path.read_text()) if rec_path.is_file() else {}
+        rec_path, rec = _run_record(run_dir, cfg, spec, int(src.total_added), record)
         train.save(d / 'train', compress=True); test.save(d / 'test', compress=True)
         meta = spec | {'run_dir': str(run_dir), 'env_steps': int(src.total_added), 'run_status': rec.get('status'),
                        'commit': (rec.get('git') or {}).get('commit'), 'dirty': (rec.get('git') or {}).get('dirty'),
+                       'record': str(rec_path) if rec_path else None, 'record_preset': rec.get('preset'),
                        'train_episodes': train.n_episodes, 'test_episodes': test.n_episodes,
                        'train_transitions': len(train), 'test_transitions': len(test)}
         atomic_write_text(d / 'dataset.json', json.dumps(meta, indent=1))
