@@ -158,12 +158,12 @@ def truncate_csv(
 PACKAGES = ('dima_nb', 'torch', 'numpy', 'gymnasium', 'gymnasium-robotics', 'mujoco', 'pettingzoo')
 
 def git_state(path:str|Path|None=None)->dict:
-    "The commit of the repository holding `path` (default: this one) and whether tracked files differ from it."
+    "The commit of the repository holding `path` (default: this one) and whether tracked files outside `outputs/` differ from it."
     cwd = str(repo_root(path))
     try:
         commit = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=cwd, capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=cwd, capture_output=True,
-                               text=True, timeout=10).stdout.strip() != ''
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)outputs'], cwd=cwd,
+                               capture_output=True, text=True, timeout=10).stdout.strip() != ''
     except (OSError, subprocess.SubprocessError): commit, dirty = '', None
     return {'commit': commit or None, 'dirty': dirty if commit else None}
 
