@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import ConfigBase
-from .diffusion import DiffusionConfig, Denoiser, edm_loss, sample_next, reveal_variant
+from .diffusion import DiffusionConfig, Denoiser, edm_loss, edm_inputs, edm_error, sample_next, reveal_variant, _check_scalings
 
 # %% ../../nbs/05_denoiser.ipynb #e0926a16
 DENOISER_ARCHS = ('mlp', 'unet')
@@ -266,21 +266,43 @@ class DenoiserModel(nn.Module):
                      state_mask:torch.Tensor, # [B, T + K] bool: real (not padding) states
                      diff_cfg:DiffusionConfig|None=None, # default: the model's
                      generator:torch.Generator|None=None, # for sigma, mask and noise draws
+                     batched:bool|None=None, # one gradient pass over all K predictions (None: when the network has no active dropout)
                     )->torch.Tensor: # scalar: the mean of the K one-step losses
         "K successive one-step losses along each segment; prediction k's denoised estimate (detached) replaces the clean state as prediction k+1's history."
         T = self.cfg.history; K = states.shape[1] - T
         if K < 1 or actions.shape[1] != T + K - 1 or state_mask.shape != states.shape[:2]:
             raise ValueError(f"a segment needs T + K states (T={T}, K >= 1), T + K - 1 actions and a state mask [B, T + K]; got states "
                              f"{list(states.shape)}, actions {list(actions.shape)}, state_mask {list(state_mask.shape)}")
-        hist, hmask, losses = states[:, :T], state_mask[:, :T], []
+        cfg = diff_cfg or self.diff_cfg; _check_scalings(self.denoiser, cfg)
+        if batched is None: batched = not self._stochastic()
+        hist, hmask, losses, parts = states[:, :T], state_mask[:, :T], [], []
         for k in range(K):
             valid = state_mask[:, T + k] & hmask[:, -1]  # the transition lies inside one episode
-            loss, est = self.loss(states[:, T + k], hist, actions[:, k:k + T - 1], actions[:, k + T - 1], hmask, valid=valid,
-                                  diff_cfg=diff_cfg, generator=generator, return_denoised=True)
-            losses.append(loss)
-            nxt = torch.where(valid[:, None], est, states[:, T + k])  # the model's own estimate where it made one
+            x0, cond = states[:, T + k], dict(hist_states=hist, hist_actions=actions[:, k:k + T - 1], actions=actions[:, k + T - 1], hist_mask=hmask)
+            inp = edm_inputs(self.net, x0, cond, cfg, generator, self.n_agents)
+            if batched:  # keep the inputs; the estimate that conditions the next prediction needs no graph
+                parts.append((x0, inp, cond, valid))
+                if k == K - 1: break
+                with torch.no_grad(): est = self.denoiser(inp.x, inp.sigma, mask=inp.mask, **cond)
+            else:
+                err, est = edm_error(self.net, x0, inp, cond, cfg)
+                w = valid.to(err.dtype)[:, None]
+                losses.append((err * w).sum() / (w.sum() * err.shape[1]).clamp(min=1))
+            nxt = torch.where(valid[:, None], est, x0)  # the model's own estimate where it made one
             hist, hmask = torch.cat([hist[:, 1:], nxt[:, None]], 1), torch.cat([hmask[:, 1:], state_mask[:, T + k, None]], 1)
-        return torch.stack(losses).mean()
+        if not batched: return torch.stack(losses).mean()
+        # the K predictions as one batch of K * B: one forward and one backward pass instead of K (same draws, same values)
+        cat = lambda xs: torch.cat(list(xs))
+        x0, valid = cat(p[0] for p in parts), cat(p[3] for p in parts)
+        inp = type(parts[0][1])(*(cat(p[1][i] for p in parts) for i in range(3)))
+        cond = {n: cat(p[2][n] for p in parts) for n in parts[0][2]}
+        err = edm_error(self.net, x0, inp, cond, cfg)[0].reshape(K, -1, x0.shape[1])
+        w = valid.to(err.dtype).reshape(K, -1, 1)
+        return ((err * w).sum((1, 2)) / (w.sum((1, 2)) * err.shape[2]).clamp(min=1)).mean()
+
+    def _stochastic(self)->bool:
+        "Whether a forward pass in the current mode draws random numbers (active dropout), so that a repeated pass would differ."
+        return self.training and any(isinstance(m, nn.Dropout) and m.p > 0 for m in self.net.modules())
 
     def predict(self,
                 hist_states:torch.Tensor, # [B, T, S] s_{t-T+1..t} (model units)

@@ -6,7 +6,8 @@
 __all__ = ['REVEAL_MODES', 'ORDER_KINDS', 'SOLVERS', 'CHAIN_STEPS', 'REVEAL_VARIANTS', 'REVEALS', 'DiffusionConfig',
            'reveal_variant', 'EDMScalings', 'edm_scalings', 'karras_sigmas', 'sample_train_sigma', 'agent_order',
            'train_reveal_mask', 'step_reveal_mask', 'agent_steps', 'sampler_steps', 'sampler_sigmas', 'sampler_mask',
-           'ChainStates', 'sampler_states', 'edm_loss', 'Denoiser', 'sample_next']
+           'ChainStates', 'sampler_states', 'EDMInputs', 'edm_inputs', 'edm_error', 'edm_loss', 'Denoiser',
+           'sample_next']
 
 # %% ../../nbs/04_diffusion.ipynb #c401dfd6
 import math
@@ -298,6 +299,58 @@ def sampler_states(
     sigmas = torch.tensor(sig[:steps], device=out.device, dtype=out.dtype)
     return ChainStates(out, sigmas[step], masks[torch.arange(B, device=masks.device), step], step)
 
+class EDMInputs(NamedTuple):
+    "What one EDM training sample feeds the network: the noisy state, its level and the reveal mask."
+    x:torch.Tensor # [B, S] noisy next state (forward-noised data, or the sampler's own state for the chain samples)
+    sigma:torch.Tensor # [B] its noise level (without the offset)
+    mask:torch.Tensor # [B, N] bool: the agents whose actions the network sees
+
+def edm_inputs(
+    net:Callable[..., torch.Tensor], # the network F (only called for the chain samples, without gradients)
+    x0:torch.Tensor, # [B, S] clean next states (model units)
+    cond:dict, # the other inputs of `net`, without `mask`
+    cfg:DiffusionConfig, # noise levels, offset, reveal mode, chain_frac
+    generator:torch.Generator|None=None, # for the sigma, mask and noise draws (in this order), then the chain's
+    n_agents:int|None=None, # N; default: read from cond['actions'] ([B, N, A])
+)->EDMInputs:
+    "The random part of `edm_loss`: draw each sample's level, reveal mask and noisy input."
+    if 'mask' in cond: raise ValueError("cond must not contain 'mask': the loss draws the reveal mask itself (cfg.reveal)")
+    if n_agents is None:
+        if 'actions' not in cond: raise ValueError("pass n_agents, or cond['actions'] of shape [B, N, A] to read it from")
+        n_agents = cond['actions'].shape[1]
+    B, dev = x0.shape[0], x0.device
+    sigma = sample_train_sigma(B, cfg, generator, dev).to(x0.dtype)
+    mask = train_reveal_mask(B, n_agents, cfg.reveal, generator, dev)
+    gd = _generator_device(generator, dev)
+    eps = torch.randn(x0.shape, generator=generator, device=gd, dtype=x0.dtype).to(dev)
+    s = (sigma ** 2 + cfg.sigma_offset ** 2).sqrt()  # plain + offset noise, per state entry
+    x = x0 + _expand_as_batch(s, x0) * eps
+    n_chain = round(cfg.chain_frac * B)
+    if n_chain:  # the last n_chain samples: the sampler's own states instead of forward-noised data
+        k = B - n_chain
+        ch = sampler_states(net, {n: (v[k:] if torch.is_tensor(v) else v) for n, v in cond.items()}, n_agents, x0.shape[1], cfg, generator, dev)
+        x, sigma, mask = torch.cat([x[:k], ch.x]), torch.cat([sigma[:k], ch.sigma]), torch.cat([mask[:k], ch.mask])
+    return EDMInputs(x, sigma, mask)
+
+def edm_error(
+    net:Callable[..., torch.Tensor], # the network F
+    x0:torch.Tensor, # [B, S] clean next states
+    inp:EDMInputs, # from `edm_inputs`
+    cond:dict, # the other inputs of `net`, without `mask`
+    cfg:DiffusionConfig, # sigma_data and sigma_offset
+)->tuple[torch.Tensor,torch.Tensor]: # the weighted squared error [B, S] and the denoised estimate D(x) [B, S] (no gradient)
+    "The deterministic part of `edm_loss`: lambda(sigma) ||D - x0||^2 per entry, written as the error of F against its target."
+    sc = edm_scalings(inp.sigma, cfg.sigma_data, cfg.sigma_offset)
+    c_skip, c_out, c_in = (_expand_as_batch(c, x0) for c in sc[:3])
+    out = net(c_in * inp.x, sc.c_noise, **cond, mask=inp.mask)
+    return (out - (x0 - c_skip * inp.x) / c_out) ** 2, (c_skip * inp.x + c_out * out).detach()
+
+def _masked_mean(err:torch.Tensor, valid:torch.Tensor|None)->torch.Tensor:
+    "Mean of err [B, ...] over the samples with valid [B] True (all when None); 0 when none is."
+    if valid is None: return err.mean()
+    w = _expand_as_batch(valid.to(err.dtype), err)
+    return (err * w).sum() / (w.sum() * err[0].numel()).clamp(min=1)
+
 def edm_loss(
     net:Callable[..., torch.Tensor], # the network F: net(x_in [B, S], c_noise [B], **cond, mask=[B, N] bool) -> [B, S]
     x0:torch.Tensor, # [B, S] clean next states, normalised and scaled (std about sigma_data)
@@ -309,33 +362,10 @@ def edm_loss(
     return_denoised:bool=False, # also return the one-step denoised estimate D(x) [B, S] (no gradient), e.g. to condition the next prediction on
 )->torch.Tensor|tuple[torch.Tensor,torch.Tensor]: # scalar: mean EDM-weighted squared error (and D when asked)
     "The EDM-weighted denoising loss with one reveal mask per sample (the paper's practical loss)."
-    if 'mask' in cond: raise ValueError("cond must not contain 'mask': the loss draws the reveal mask itself (cfg.reveal)")
-    if n_agents is None:
-        if 'actions' not in cond: raise ValueError("pass n_agents, or cond['actions'] of shape [B, N, A] to read it from")
-        n_agents = cond['actions'].shape[1]
-    B, dev = x0.shape[0], x0.device
-    sigma = sample_train_sigma(B, cfg, generator, dev).to(x0.dtype)
-    mask = train_reveal_mask(B, n_agents, cfg.reveal, generator, dev)
-    gd = _generator_device(generator, dev)
-    eps = torch.randn(x0.shape, generator=generator, device=gd, dtype=x0.dtype).to(dev)
-    sc = edm_scalings(sigma, cfg.sigma_data, cfg.sigma_offset)
-    s = (sigma ** 2 + cfg.sigma_offset ** 2).sqrt()  # plain + offset noise, per state entry
-    x = x0 + _expand_as_batch(s, x0) * eps
-    n_chain = round(cfg.chain_frac * B)
-    if n_chain:  # the last n_chain samples: the sampler's own states instead of forward-noised data
-        k = B - n_chain
-        ch = sampler_states(net, {n: (v[k:] if torch.is_tensor(v) else v) for n, v in cond.items()}, n_agents, x0.shape[1], cfg, generator, dev)
-        x, sigma, mask = torch.cat([x[:k], ch.x]), torch.cat([sigma[:k], ch.sigma]), torch.cat([mask[:k], ch.mask])
-        sc = edm_scalings(sigma, cfg.sigma_data, cfg.sigma_offset)
-    c_skip, c_out, c_in = (_expand_as_batch(c, x0) for c in sc[:3])
-    target = (x0 - c_skip * x) / c_out
-    out = net(c_in * x, sc.c_noise, **cond, mask=mask)
-    err = (out - target) ** 2
-    if valid is None: loss = err.mean()
-    else:
-        w = _expand_as_batch(valid.to(err.dtype), err)
-        loss = (err * w).sum() / (w.sum() * err[0].numel()).clamp(min=1)
-    return (loss, (c_skip * x + c_out * out).detach()) if return_denoised else loss
+    err, den = edm_error(net, x0, edm_inputs(net, x0, cond, cfg, generator, n_agents), cond, cfg)
+    loss = _masked_mean(err, valid)
+    return (loss, den) if return_denoised else loss
+
 
 # %% ../../nbs/04_diffusion.ipynb #3cda69cb
 class Denoiser(nn.Module):
