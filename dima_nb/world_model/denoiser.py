@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import ConfigBase
-from .diffusion import DiffusionConfig, Denoiser, edm_loss, edm_inputs, edm_error, sample_next, reveal_variant, _check_scalings
+from .diffusion import DiffusionConfig, Denoiser, edm_loss, EDMInputs, edm_inputs, edm_error, sample_next, reveal_variant, _check_scalings, _masked_mean
 
 # %% ../../nbs/05_denoiser.ipynb #e0926a16
 DENOISER_ARCHS = ('mlp', 'unet')
@@ -286,15 +286,14 @@ class DenoiserModel(nn.Module):
                 with torch.no_grad(): est = self.denoiser(inp.x, inp.sigma, mask=inp.mask, **cond)
             else:
                 err, est = edm_error(self.net, x0, inp, cond, cfg)
-                w = valid.to(err.dtype)[:, None]
-                losses.append((err * w).sum() / (w.sum() * err.shape[1]).clamp(min=1))
+                losses.append(_masked_mean(err, valid))
             nxt = torch.where(valid[:, None], est, x0)  # the model's own estimate where it made one
             hist, hmask = torch.cat([hist[:, 1:], nxt[:, None]], 1), torch.cat([hmask[:, 1:], state_mask[:, T + k, None]], 1)
         if not batched: return torch.stack(losses).mean()
         # the K predictions as one batch of K * B: one forward and one backward pass instead of K (same draws, same values)
         cat = lambda xs: torch.cat(list(xs))
         x0, valid = cat(p[0] for p in parts), cat(p[3] for p in parts)
-        inp = type(parts[0][1])(*(cat(p[1][i] for p in parts) for i in range(3)))
+        inp = EDMInputs(*(cat(p[1][i] for p in parts) for i in range(3)))
         cond = {n: cat(p[2][n] for p in parts) for n in parts[0][2]}
         err = edm_error(self.net, x0, inp, cond, cfg)[0].reshape(K, -1, x0.shape[1])
         w = valid.to(err.dtype).reshape(K, -1, 1)
