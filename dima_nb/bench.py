@@ -89,7 +89,7 @@ def round_phases(
     git = lambda *a: subprocess.run(['git', *a], capture_output=True, text=True, cwd=root).stdout.strip()
     info = {'task': task, 'preset': preset, 'overrides': overrides or {}, 'rounds': rounds, 'threads': torch.get_num_threads(),
             'device': torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f"{platform.machine()} CPU",
-            'code': str(root), 'commit': git('rev-parse', '--short', 'HEAD'), 'dirty': bool(git('status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)outputs')),  # results written while measuring do not count
+            'code': str(root), 'commit': git('rev-parse', '--short', 'HEAD'), 'dirty': bool(git('status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)outputs')),  # runs.runner.git_state's rule, restated: the worker may import an older dima_nb
             'torch': torch.__version__, 'transitions': len(buf) if hasattr(buf, '__len__') else None,
             'wm_params': sum(p.numel() for p in wm.parameters())}
     return {'times': times, 'cpu_s': cpu, 'flops': flops, 'info': info}
