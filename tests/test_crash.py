@@ -142,6 +142,14 @@ def test_resume_with_another_config_is_refused_and_changes_nothing(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     aside = [p for p in tmp_path.iterdir() if p.name.startswith('run.old-')]
     assert len(aside) == 1 and (aside[0] / 'checkpoints' / 'LATEST').exists()
+    # ... and the old run's curve and record, which the new run would overwrite, go aside too, named in the new record
+    seed = res / 'smoke' / 'halfcheetah_2x3' / 'mappo' / 'seed0.json'
+    old = sorted((seed.parent / 'replaced').glob('seed0-*.json'))
+    assert len(old) == 1 and 'moved them aside' in r.stdout, (old, r.stdout[-2000:])
+    rec_old, rec_new = json.loads(old[0].read_text()), json.loads(seed.read_text())
+    assert (rec_old['status'], rec_old['env_steps'], rec_new['status']) == ('finished', 1200, 'finished')
+    assert rec_new['replaced'] == {'curve': str(old[0].with_suffix('.csv')), 'record': str(old[0])}
+    assert old[0].with_suffix('.csv').read_text().splitlines()[-1].startswith('1200,')
 
 def test_smoke_run_leaves_results_and_git_untouched():
     "A smoke run with the default paths writes under outputs/tmp (ignored), never into outputs/results."

@@ -248,6 +248,7 @@ class Runner:
         self.store = CheckpointStore(self.dir)
         state = self._check_folder(resume)  # refuses before anything in the folder changes
         self._prepare_folder(state)
+        self.replaced = self._claim_results(state)  # another run's curve and record at this run's results path go aside
         c = self.cfg.run
         if c.threads: torch.set_num_threads(c.threads)
         seed_everything(c.seed)
@@ -314,6 +315,26 @@ class Runner:
         self._purge_step = None if step is None else step + 1
         atomic_write_text(self.dir/'config.json', self.cfg.to_json())
 
+    def _claim_results(self, state)->dict|None:
+        "Move aside a curve and record at this run's results path that another run wrote: a run never overwrites another's results."
+        res, rec = self.cfg.results_path(), self.cfg.record_path()
+        if not (res.exists() or rec.exists()): return None
+        try: theirs = json.loads(rec.read_text()) if rec.exists() else {}
+        except ValueError: theirs = {}
+        mine = state[0]['runner'].get('started') if state is not None else None
+        if mine is not None and theirs.get('started') == mine: return theirs.get('replaced')  # its own, from before it stopped
+        aside = res.parent/'replaced'; aside.mkdir(exist_ok=True)
+        stem = f"{res.stem}-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}"; name, i = stem, 1
+        while (aside/f'{name}.csv').exists() or (aside/f'{name}.json').exists(): name, i = f'{stem}-{i}', i + 1
+        moved = {}
+        for key, p in (('curve', res), ('record', rec)):
+            if p.exists(): os.replace(p, aside/f'{name}{p.suffix}'); moved[key] = str(aside/f'{name}{p.suffix}')
+        if not self.quiet:
+            who = (f"run folder {theirs.get('run_dir')}, {theirs.get('status')} at {theirs.get('env_steps')} env steps, "
+                   f"commit {(theirs.get('git') or {}).get('commit')}") if theirs else 'no provenance record'
+            print(f"{res} and its record belonged to another run ({who}); moved them aside to {aside/name}.*")
+        return moved
+
     def _restore(self, state:dict, ckpt:Path):
         r = state['runner']
         for k in COUNTERS: setattr(self, k, r[k])
@@ -355,6 +376,7 @@ class Runner:
                'wall_time_s': round(self.wall_time_s, 1), 'started': self.started, 'updated': _now(), 'resumes': self.resumes,
                'run_dir': str(self.dir), 'git': self._git, 'packages': self._packages, 'device': str(self.device),
                'machine': self._machine, 'env_version': env_version(c.env.task), 'seeds': self.seeds, 'config': c.to_dict()}
+        if self.replaced: rec['replaced'] = self.replaced  # where the other run's curve and record went
         atomic_write_text(c.record_path(), json.dumps(rec, indent=2, default=str))
         return rec
 
