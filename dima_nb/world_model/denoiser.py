@@ -296,8 +296,7 @@ class DenoiserModel(nn.Module):
         inp = EDMInputs(*(cat(p[1][i] for p in parts) for i in range(3)))
         cond = {n: cat(p[2][n] for p in parts) for n in parts[0][2]}
         err = edm_error(self.net, x0, inp, cond, cfg)[0].reshape(K, -1, x0.shape[1])
-        w = valid.to(err.dtype).reshape(K, -1, 1)
-        return ((err * w).sum((1, 2)) / (w.sum((1, 2)) * err.shape[2]).clamp(min=1)).mean()
+        return torch.stack([_masked_mean(e, v) for e, v in zip(err, valid.reshape(K, -1))]).mean()
 
     def _stochastic(self)->bool:
         "Whether a forward pass in the current mode draws random numbers (active dropout), so that a repeated pass would differ."
