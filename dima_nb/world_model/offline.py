@@ -12,7 +12,7 @@ import json, time
 from pathlib import Path
 import numpy as np
 import torch
-from ..core import atomic_torch_save, atomic_write_text, progress_bar, seed_everything
+from ..core import atomic_torch_save, atomic_write_text, progress_bar, seed_everything, repo_root
 from ..envs import make_env, MultiAgentEnv, run_episode
 from ..data.buffer import ReplayBuffer, BufferConfig
 from .diffusion import reveal_variant
@@ -103,6 +103,11 @@ def _split_buffer(src:ReplayBuffer, test_every:int)->tuple[ReplayBuffer, ReplayB
         (test if (i + 1) % test_every == 0 else train).add_episode(**ep)
     return train, test
 
+def _repo_rel(p:str|Path)->str:
+    "`p` relative to the repository root when it lies under it (so committed metadata names no machine's folders), else in full."
+    try: return str(Path(p).resolve().relative_to(repo_root().resolve()))
+    except ValueError: return str(p)
+
 def _run_record(run_dir:Path, cfg:dict, spec:dict, env_steps:int, record:str|Path|None)->tuple[Path|None, dict]:
     "The run's provenance record and its path ((None, {}) when the config's is missing); another run's record is refused."
     if record is None:
@@ -157,9 +162,9 @@ def run_dataset(
         if not len(test): raise ValueError(f"{run_dir} has {src.n_episodes} episodes: none is held out with test_every={test_every}")
         rec_path, rec = _run_record(run_dir, cfg, spec, int(src.total_added), record)
         train.save(d / 'train', compress=True); test.save(d / 'test', compress=True)
-        meta = spec | {'run_dir': str(run_dir), 'env_steps': int(src.total_added), 'run_status': rec.get('status'),
+        meta = spec | {'run_dir': _repo_rel(run_dir), 'env_steps': int(src.total_added), 'run_status': rec.get('status'),
                        'commit': (rec.get('git') or {}).get('commit'), 'dirty': (rec.get('git') or {}).get('dirty'),
-                       'record': str(rec_path) if rec_path else None, 'record_preset': rec.get('preset'),
+                       'record': _repo_rel(rec_path) if rec_path else None, 'record_preset': rec.get('preset'),
                        'train_episodes': train.n_episodes, 'test_episodes': test.n_episodes,
                        'train_transitions': len(train), 'test_transitions': len(test)}
         atomic_write_text(d / 'dataset.json', json.dumps(meta, indent=1))
