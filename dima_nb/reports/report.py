@@ -87,15 +87,20 @@ def seed_returns(
     runs:pd.DataFrame, # from `load_runs`
     budgets:list[int]|None=None, # env-step budgets (None: the furthest step all seeds of a task, method and preset reached)
     preset:str|None=None, # keep this preset only (None: every preset)
+    past:int=2_000, # an evaluation at most this many env steps past the budget is the budget's (the runner evaluates at the first iteration boundary past it)
 )->pd.DataFrame: # task, method, preset, budget, seed, return: one row per run that reached the budget
-    "Each run's return at each budget it reached: its evaluation at the last step <= the budget."
+    "Each run's return at each budget it reached: its first evaluation in [budget, budget + past], else its last one before the budget."
     if 'preset' not in runs.columns: raise ValueError("runs has no 'preset' column: read them with load_runs")
+    if past < 0: raise ValueError(f"past must be >= 0 env steps, got {past}")
     if preset is not None: runs = runs[runs.preset == preset]
     out = []
     for (task, method, pre), d in runs.groupby(RUN_KEYS):
         reach = d.groupby('seed').step.max()
         for b in (budgets if budgets is not None else [int(reach.min())]):
-            at = d[d.seed.isin(reach.index[reach >= b]) & (d.step <= b)].sort_values('step').groupby('seed').tail(1)
+            d_b = d[d.seed.isin(reach.index[reach >= b])].sort_values('step')
+            after = d_b[(d_b.step >= b) & (d_b.step <= b + past)].groupby('seed').head(1)
+            before = d_b[(d_b.step < b) & ~d_b.seed.isin(after.seed)].groupby('seed').tail(1)
+            at = pd.concat([after, before])
             out += [{'task': task, 'method': method, 'preset': pre, 'budget': int(b), 'seed': int(s), 'return': float(v)}
                     for s, v in sorted(zip(at.seed, at['return']))]
     return pd.DataFrame(out, columns=RUN_KEYS + ['budget', 'seed', 'return'])
