@@ -82,13 +82,13 @@ def test_headline_matches_the_committed_runs():
     import pandas as pd
     from dima_nb.core import repo_path
     from dima_nb.runs.config import PRESETS
-    from dima_nb.reports.report import load_runs, paper_results, returns_at, vs_paper
+    from dima_nb.reports.report import load_runs, paper_results, returns_table, vs_paper
     from dima_nb.reports.figures import headline_table, markdown_table
     root = repo_path('outputs/results')
     presets = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name in PRESETS and p.name != 'smoke')
     runs = load_runs(root, presets=presets)
     budgets = [50000, 100000, 200000, 300000, 1000000]  # results.ipynb's default
-    ours = pd.concat([returns_at(runs, budgets), returns_at(runs)]).drop_duplicates(['task', 'method', 'preset', 'budget'])
+    ours = returns_table(runs, budgets)
     t1 = vs_paper(ours, paper_results('data/paper_results.csv'), 1)
     table = markdown_table(headline_table(t1, min_seeds=3)).strip()
     assert table in (root / 'headline.md').read_text(), "outputs/results/headline.md is stale: rerun nbs/results.ipynb with figures True"

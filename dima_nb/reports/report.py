@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['OUR_METHOD', 'ALSO_PAPER', 'RECORD_COLS', 'RUN_COLS', 'RUN_KEYS', 'env_note', 'paper_results', 'preset_results_root',
-           'load_runs', 'seed_returns', 'returns_at', 'grid_status', 'provenance_table', 'vs_paper', 'ablation_table',
-           'wm_error_table', 'plot_curves', 'show_run']
+           'load_runs', 'seed_returns', 'returns_at', 'returns_table', 'grid_status', 'provenance_table', 'vs_paper',
+           'ablation_table', 'wm_error_table', 'plot_curves', 'show_run']
 
 # %% ../../nbs/14_report.ipynb #6694cb37
 import json
@@ -116,6 +116,19 @@ def returns_at(
            for (t, m, p, b), g in seed_returns(runs, budgets, preset).groupby(RUN_KEYS + ['budget'], sort=False)]
     return pd.DataFrame(out, columns=RUN_KEYS + ['budget', 'mean', 'std', 'n_seeds', 'seeds'])
 
+# %% ../../nbs/14_report.ipynb #rt000002
+def returns_table(
+    runs:pd.DataFrame, # from `load_runs`
+    budgets:list[int], # env-step budgets
+    preset:str|None=None, # keep this preset only (None: every preset, each on rows of its own)
+)->pd.DataFrame: # task, method, preset, budget, mean, std, n_seeds, seeds
+    "`returns_at` at each budget and at the furthest step all seeds reached, where that step adds a number the budgets do not."
+    listed, furthest = returns_at(runs, budgets, preset), returns_at(runs, None, preset)
+    key = lambda d: list(zip(d.task, d.method, d.preset, d.seeds, d['mean']))
+    repeat = set(key(listed))
+    furthest = furthest[[k not in repeat for k in key(furthest)]]
+    return pd.concat([listed, furthest]).drop_duplicates(['task', 'method', 'preset', 'budget']).reset_index(drop=True)
+
 # %% ../../nbs/14_report.ipynb #gs000002
 def grid_status(
     runs:pd.DataFrame, # from `load_runs`
@@ -124,21 +137,22 @@ def grid_status(
     seeds:list[int], # the grid's seeds
     budget:int, # env steps each run must reach
     preset:str, # the grid's preset
-)->pd.DataFrame: # task, method, done, missing, h_per_run, est_hours
+)->pd.DataFrame: # task, method, done, missing, h_per_run, h_from, est_hours
     "Which runs of a grid exist (reached the budget) and how many hours the missing ones would take, from measured wall times."
     r = runs[runs.preset == preset]
     per = r.groupby(['task', 'method', 'seed']).agg(reached=('step', 'max'), wall=('wall_time_s', 'first')).reset_index()
     per['h'] = per.wall.astype(float) / 3600 * budget / per.reached.where(per.reached > 0)
-    h_method = per.dropna(subset=['h']).groupby('method').h.median()
+    timed = per.dropna(subset=['h'])
+    h_task, h_method = timed.groupby(['task', 'method']).h.median(), timed.groupby('method').h.median()
     out = []
     for t in tasks:
         for m in methods:
             got = set(per[(per.task == t) & (per.method == m) & (per.reached >= budget)].seed)
             done, missing = [s for s in seeds if s in got], [s for s in seeds if s not in got]
-            h = h_method.get(m, np.nan)
+            h, h_from = (h_task[(t, m)], 'task') if (t, m) in h_task.index else (h_method.get(m, np.nan), 'method' if m in h_method.index else '')
             out.append({'task': t, 'method': m, 'done': ','.join(map(str, done)), 'missing': ','.join(map(str, missing)),
-                        'h_per_run': h, 'est_hours': len(missing) * h if missing else 0.0})
-    return pd.DataFrame(out, columns=['task', 'method', 'done', 'missing', 'h_per_run', 'est_hours'])
+                        'h_per_run': h, 'h_from': h_from, 'est_hours': len(missing) * h if missing else 0.0})
+    return pd.DataFrame(out, columns=['task', 'method', 'done', 'missing', 'h_per_run', 'h_from', 'est_hours'])
 
 # %% ../../nbs/14_report.ipynb #f19b3d64
 def provenance_table(
