@@ -126,7 +126,7 @@ def returns_table(
     listed, furthest = returns_at(runs, budgets, preset), returns_at(runs, None, preset)
     key = lambda d: list(zip(d.task, d.method, d.preset, d.seeds, d['mean']))
     repeat = set(key(listed))
-    furthest = furthest[[k not in repeat for k in key(furthest)]]
+    furthest = furthest[np.array([k not in repeat for k in key(furthest)], dtype=bool)]  # a mask even when there are no rows
     return pd.concat([listed, furthest]).drop_duplicates(['task', 'method', 'preset', 'budget']).reset_index(drop=True)
 
 # %% ../../nbs/14_report.ipynb #gs000002
