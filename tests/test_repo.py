@@ -79,7 +79,6 @@ def test_readme_shows_the_current_findings():
 
 def test_headline_matches_the_committed_runs():
     "outputs/results/headline.md is what the committed curves give now (nothing stale stays committed)."
-    import pandas as pd
     from dima_nb.core import repo_path
     from dima_nb.runs.config import PRESETS
     from dima_nb.reports.report import load_runs, paper_results, returns_table, vs_paper
