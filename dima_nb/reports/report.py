@@ -168,7 +168,7 @@ def provenance_table(
 
 # %% ../../nbs/14_report.ipynb #b34feaa9
 RERUN_IGNORED = ('run.device', 'run.threads', 'run.env_processes', 'run.results_root', 'run.root', 'run.run_dir',
-                 'run.eval_every', 'run.checkpoint_every', 'run.log_every') # settings that say where and how fast a run went, not what it computed
+                 'run.eval_every', 'run.checkpoint_every', 'run.log_every') # settings that say where and how fast a run went, not what it computed (`runs.config.RESUMABLE_CHANGES` but the budget)
 
 def rerun_command(
     record:dict, # a run's provenance record (its `seed<k>.json`), holding the config the run was made with
@@ -177,7 +177,7 @@ def rerun_command(
 )->str: # a `dima-train` command line; settings that differ from today's preset go in `--set`
     "The command that repeats a recorded run with today's code: its preset, task, method, seed and budget, and `--set` for any setting it ran with that today's preset and method do not give."
     import shlex
-    from dima_nb.runs.config import experiment_config, _flatten, ADDED_SECTIONS
+    from dima_nb.runs.config import experiment_config, config_diff
     from dima_nb.methods import METHOD_CLASSES
     cfg = record.get('config') if isinstance(record, dict) else None
     if not cfg:
@@ -186,14 +186,12 @@ def rerun_command(
     preset = preset or cfg['preset']
     if method not in METHOD_CLASSES: raise ValueError(f"the run's method {method!r} is not one of today's: {', '.join(METHOD_CLASSES)}")
     made = experiment_config(preset, task=task, method=method, seed=seed, env_steps=steps)
-    base = _flatten(METHOD_CLASSES[method].configure(made).to_dict())  # as the runner records it: with what the method's name implies
-    base.pop('preset')
-    saved = {k: v for k, v in _flatten(cfg).items() if k != 'preset'}
-    new = tuple(f'{s}.' for s in ADDED_SECTIONS if s not in cfg)  # sections added after the run: the method never read them
-    gone = sorted(k for k in saved if k not in base and k not in ignored)
+    base = METHOD_CLASSES[method].configure(made).to_dict()  # as the runner records it: with what the method's name implies
+    diff = config_diff({k: v for k, v in cfg.items() if k != 'preset'}, {k: v for k, v in base.items() if k != 'preset'}, allowed=ignored)
+    gone = [k for k, _, now in diff if now == '<absent>']
     if gone: raise ValueError(f"the run used settings today's code no longer has: {', '.join(gone)}")
-    sets = {k: saved[k] for k in sorted(base) if k in saved and k not in ignored and saved[k] != base[k]}
-    since = sorted(k for k in base if k not in saved and k not in ignored and not k.startswith(new))
+    sets = {k: then for k, then, now in diff if then != '<absent>'}
+    since = [k for k, then, _ in diff if then == '<absent>']
     cmd = ['dima-train', '--task', task, '--method', method, '--preset', preset, '--seed', str(seed), '--env_steps', str(steps)]
     if sets: cmd += ['--set', json.dumps(sets)]
     out = ' '.join(shlex.quote(c) for c in cmd)
