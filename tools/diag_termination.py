@@ -16,7 +16,7 @@ import json, sys
 import numpy as np
 import torch
 from dima_nb.data.buffer import ReplayBuffer
-from dima_nb.explore import load_run
+from dima_nb.explore import load_run, real_episode
 from dima_nb.runs.runner import CheckpointStore, git_state
 from dima_nb.world_model.offline import open_loop
 
@@ -30,16 +30,10 @@ def p_end(wm, states:np.ndarray, actions:np.ndarray)->np.ndarray:
 
 def policy_episodes(rm, n:int, seed0:int=900_000)->list[tuple]:
     "n real episodes of the run's deterministic policy: (states [T+1, S], actions [T, N, A], terminated)."
-    env, out = rm.cfg.env.make(0), []
-    for k in range(n):
-        obs, st, _ = env.reset(seed=seed0 + k)
-        S, A = [st], []
-        while True:
-            a = rm.act(obs); obs, st, _, te, tr, _ = env.step(a); S.append(st); A.append(a)
-            if te or tr: break
-        out.append((np.asarray(S, np.float32), np.asarray(A, np.float32), bool(te)))
+    env = rm.cfg.env.make(0)
+    eps = [real_episode(env, rm.act, steps=env.episode_limit, seed=seed0 + k) for k in range(n)]
     env.close()
-    return out
+    return [(e.states, e.actions, e.length < env.episode_limit) for e in eps]  # only a termination ends one early
 
 def replay_episodes(run_dir, cfg, n:int)->tuple[list[tuple], dict]:
     "The n most recent terminated episodes of the run's replay, and counts over the whole replay."
