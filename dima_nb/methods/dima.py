@@ -14,7 +14,8 @@ from ..data.buffer import ReplayBuffer
 from ..learners.mappo import PPOLearner, collect_rollout, start_carry
 from ..world_model.model import WorldModel, ImaginedEnv, evaluate_world_model
 from ..world_model.diffusion import DiffusionConfig
-from ..runs.config import ExperimentConfig, experiment_config
+from ..core import repo_path
+from ..runs.config import ExperimentConfig, RunConfig, experiment_config
 from ..runs.runner import Iteration, Method, Runner
 
 # %% ../../nbs/11_dima.ipynb #942f579c
@@ -160,6 +161,10 @@ class DimaMethod(ImaginationMethod):
             raise ValueError(f"method {m!r} fixes {DIMA_VARIANTS[m]}, but the config sets "
                              + ', '.join(f'wm.diffusion.{k}={v!r}' for k, v in clash.items())
                              + (f"; that is method {' or '.join(map(repr, fits))}" if fits else '; drop the override'))
+        if kept and repo_path(cfg.run.results_root) == repo_path(RunConfig().results_root):  # a study must not land among the results of the method as named
+            study = ', '.join(f'wm.diffusion.{k}={v!r}' for k, v in kept.items())
+            raise ValueError(f"method {m!r} with {study} is a study of the method, not the method as named: give it its own "
+                             f"run.results_root (e.g. 'outputs/sweeps/{'_'.join(f'{k}_{v}' for k, v in kept.items())}'), not {cfg.run.results_root!r}")
         return cfg.override({f'wm.diffusion.{k}': v for k, v in (DIMA_VARIANTS[m] | kept).items()})
 
     def __init__(self, cfg:ExperimentConfig, env, device:torch.device):
