@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['STATISTICS', 'paper_best', 'normalise', 'score_sets', 'iqm', 'interval', 'probability_of_improvement',
-           'performance_profile', 'aggregate_table', 'improvement_table']
+           'performance_profile', 'aggregate_table', 'improvement_table', 'improvement_by_task', 'improvement_by_group']
 
 # %% ../../nbs/14b_aggregate.ipynb #ag000003
 import numpy as np
@@ -144,3 +144,26 @@ def improvement_table(
         if not any(len(sets[a][t]) >= 2 and len(sets[b][t]) >= 2 for t in set(sets[a]) & set(sets[b])): continue
         rows.append({'x': a, 'y': b, **probability_of_improvement(sets[a], sets[b], **kw)})
     return pd.DataFrame(rows, columns=['x', 'y', 'estimate', 'lo', 'hi', 'tasks', 'x_runs', 'y_runs', 'left_out'])
+
+# %% ../../nbs/14b_aggregate.ipynb #ag000025
+def improvement_by_task(
+    sets:dict, # from `score_sets`: method -> {task: scores}
+    pairs:list[tuple[str, str]], # (X, Y): P(X > Y) on each task where both have a run
+)->pd.DataFrame: # x, y, task, estimate, x_runs, y_runs
+    "P(X > Y) on each task alone (ties count half), for each pair on every task where both have one or more runs."
+    rows = [{'x': a, 'y': b, 'task': t, 'estimate': float(_p_greater(np.asarray(sets[a][t], float), np.asarray(sets[b][t], float))),
+             'x_runs': len(sets[a][t]), 'y_runs': len(sets[b][t])}
+            for a, b in pairs if a in sets and b in sets for t in sorted(set(sets[a]) & set(sets[b]))]
+    return pd.DataFrame(rows, columns=['x', 'y', 'task', 'estimate', 'x_runs', 'y_runs'])
+
+def improvement_by_group(
+    sets:dict, # from `score_sets`: method -> {task: scores}
+    pairs:list[tuple[str, str]], # (X, Y) as for `improvement_table`
+    groups:dict, # group name -> the tasks in it
+    **kw, # reps, ci, seed for `probability_of_improvement`
+)->pd.DataFrame: # group, then `improvement_table`'s columns
+    "`improvement_table` over each group of tasks alone: P(X > Y) with its interval, one row per group and pair with runs in it."
+    tabs = [improvement_table({m: {t: v for t, v in per.items() if t in set(ts)} for m, per in sets.items()}, pairs, **kw).assign(group=g)
+            for g, ts in groups.items()]
+    out = pd.concat([t for t in tabs if len(t)], ignore_index=True) if any(len(t) for t in tabs) else pd.DataFrame(columns=list(tabs[0].columns) if tabs else ['group'])
+    return out[['group'] + [c for c in out.columns if c != 'group']]
