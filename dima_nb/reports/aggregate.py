@@ -163,7 +163,10 @@ def improvement_by_group(
     **kw, # reps, ci, seed for `probability_of_improvement`
 )->pd.DataFrame: # group, then `improvement_table`'s columns
     "`improvement_table` over each group of tasks alone: P(X > Y) with its interval, one row per group and pair with runs in it."
-    tabs = [improvement_table({m: {t: v for t, v in per.items() if t in set(ts)} for m, per in sets.items()}, pairs, **kw).assign(group=g)
-            for g, ts in groups.items()]
-    out = pd.concat([t for t in tabs if len(t)], ignore_index=True) if any(len(t) for t in tabs) else pd.DataFrame(columns=list(tabs[0].columns) if tabs else ['group'])
-    return out[['group'] + [c for c in out.columns if c != 'group']]
+    cols = ['group', 'x', 'y', 'estimate', 'lo', 'hi', 'tasks', 'x_runs', 'y_runs', 'left_out']
+    tabs = []
+    for g, ts in groups.items():
+        keep = set(ts)
+        t = improvement_table({m: {k: v for k, v in per.items() if k in keep} for m, per in sets.items()}, pairs, **kw)
+        if len(t): tabs.append(t.assign(group=g))
+    return pd.concat(tabs, ignore_index=True)[cols] if tabs else pd.DataFrame(columns=cols)
